@@ -1,0 +1,32 @@
+# Two commands on a fresh clone: `make run` and `make test`. Both need only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := DEBUG=1
+
+.PHONY: install run test lint bench data
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: install
+	$(DEMO) $(BIN)/python manage.py migrate --noinput
+	$(DEMO) $(BIN)/python manage.py load_sefton
+	$(DEMO) $(BIN)/python manage.py load_demo
+
+run: data
+	@echo "Serving on http://127.0.0.1:8000/ (sign in at /accounts/login/)"
+	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest

@@ -1,0 +1,56 @@
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.choices import Role
+from accounts.services import DEMO_USERNAMES, person_ensure, roles_ensure
+from actions.services import sample_plan_load
+from reviews.models import Council, Directorate
+
+SAMPLE_PLAN = Path(settings.BASE_DIR) / "fixtures" / "sample_action_plan.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo logins (one per role) and the illustrative sample action plan. "
+        "Refuses to run unless DEBUG is on: demo accounts never belong in production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--council", default="Sefton")
+
+    def handle(self, *args, council: str, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo users are only created with DEBUG=1 (a local demo).")
+        try:
+            council_obj = Council.objects.get(short_name=council)
+        except Council.DoesNotExist as exc:
+            raise CommandError(f"No council {council!r}: run load_sefton first.") from exc
+        password = os.environ.get("DEMO_PASSWORD", "sefton-demo")
+        plan = json.loads(SAMPLE_PLAN.read_text(encoding="utf-8"))
+        roles_ensure()
+        directorates = {d.name: d for d in Directorate.objects.filter(council=council_obj)}
+
+        people = {}
+        described = {officer["username"]: officer for officer in plan.get("officers", [])}
+        for username in [*DEMO_USERNAMES, *described]:
+            officer = described.get(username, {})
+            people[username] = person_ensure(
+                username=username,
+                council=council_obj,
+                role=DEMO_USERNAMES.get(username, Role.OFFICER),
+                first_name=officer.get("first_name", username.title()),
+                last_name=officer.get("last_name", "(demo)"),
+                email=officer.get("email", f"{username}@example.org"),
+                job_title=officer.get("job_title", ""),
+                directorate=directorates.get(officer.get("directorate")),
+                password=password if username in DEMO_USERNAMES else None,
+            )
+        added = sample_plan_load(data=plan, council=council_obj, people=people)
+        self.stdout.write(f"Sample action plan: {added} rows added.")
+        self.stdout.write("Demo logins (password from DEMO_PASSWORD, default 'sefton-demo'):")
+        for username, role in DEMO_USERNAMES.items():
+            self.stdout.write(f"  {username:<12} {role.label}")

@@ -1,0 +1,142 @@
+"""Statuses of actions, the RAG colour and direction-of-travel words that go with them.
+
+Colour is never the only signal: every RAG value and direction has a word, and directions an
+arrow, so that pages, exports and the PDF say the same thing the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+    BLUE = "blue", "Blue"
+    GREY = "grey", "Grey"
+
+    @property
+    def css_class(self) -> str:
+        return f"app-tag--{self.value}"
+
+    @property
+    def hex(self) -> str:
+        """Fill colours for charts and the PDF (GOV.UK palette; text on them is black or white)."""
+        return {
+            "green": "#00703c",
+            "amber": "#f47738",
+            "red": "#d4351c",
+            "blue": "#1d70b8",
+            "grey": "#505a5f",
+        }[self.value]
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed / superseded"
+
+    @property
+    def rag(self) -> Rag:
+        return _RAG[self]
+
+    @property
+    def rag_meaning(self) -> str:
+        """The RAG colour in the words councillors read."""
+        return _RAG_MEANING[self]
+
+    @property
+    def is_done(self) -> bool:
+        return self in (ActionStatus.COMPLETE, ActionStatus.CLOSED)
+
+    @property
+    def needs_commentary(self) -> bool:
+        return self in (ActionStatus.AT_RISK, ActionStatus.OFF_TRACK, ActionStatus.COMPLETE)
+
+    @property
+    def rank(self) -> int:
+        """Higher is healthier; direction of travel compares ranks."""
+        return _RANK[self]
+
+    @classmethod
+    def rollup(cls, statuses: Iterable[str]) -> ActionStatus | None:
+        """A recommendation's status from its actions': the worst open one wins.
+
+        None when there are no actions yet."""
+        found = {cls(status) for status in statuses}
+        if not found:
+            return None
+        open_statuses = {status for status in found if not status.is_done}
+        if not open_statuses:
+            return cls.COMPLETE if cls.COMPLETE in found else cls.CLOSED
+        for worst_first in (cls.OFF_TRACK, cls.AT_RISK, cls.ON_TRACK):
+            if worst_first in open_statuses:
+                return worst_first
+        return cls.NOT_STARTED
+
+
+_RAG = {
+    ActionStatus.NOT_STARTED: Rag.GREY,
+    ActionStatus.ON_TRACK: Rag.GREEN,
+    ActionStatus.AT_RISK: Rag.AMBER,
+    ActionStatus.OFF_TRACK: Rag.RED,
+    ActionStatus.COMPLETE: Rag.BLUE,
+    ActionStatus.CLOSED: Rag.GREY,
+}
+_RAG_MEANING = {
+    ActionStatus.NOT_STARTED: "Not started",
+    ActionStatus.ON_TRACK: "On track",
+    ActionStatus.AT_RISK: "Some slippage, being managed",
+    ActionStatus.OFF_TRACK: "Off track, needs intervention",
+    ActionStatus.COMPLETE: "Achieved",
+    ActionStatus.CLOSED: "Closed or superseded",
+}
+_RANK = {
+    ActionStatus.OFF_TRACK: 0,
+    ActionStatus.AT_RISK: 1,
+    ActionStatus.NOT_STARTED: 2,
+    ActionStatus.ON_TRACK: 3,
+    ActionStatus.COMPLETE: 4,
+    ActionStatus.CLOSED: 4,
+}
+
+
+class Direction(models.TextChoices):
+    """Direction of travel between two quarter-ends."""
+
+    IMPROVED = "improved", "Improved"
+    UNCHANGED = "unchanged", "No change"
+    WORSENED = "worsened", "Worsened"
+    NEW = "new", "New since last quarter"
+
+    @property
+    def arrow(self) -> str:
+        return {"improved": "↑", "unchanged": "→", "worsened": "↓", "new": "★"}[self.value]
+
+    @classmethod
+    def between(cls, previous: str | None, current: str | None) -> Direction:
+        """Compare the status at the previous quarter-end with the status now.
+
+        ``previous`` is None when the action did not exist at the previous quarter-end."""
+        if previous is None:
+            return cls.NEW
+        if current is None:
+            return cls.UNCHANGED
+        before, after = ActionStatus(previous).rank, ActionStatus(current).rank
+        if after > before:
+            return cls.IMPROVED
+        if after < before:
+            return cls.WORSENED
+        return cls.UNCHANGED
+
+
+class UpdateSource(models.TextChoices):
+    WEB = "web", "Entered in the tracker"
+    IMPORT = "import", "Imported from a spreadsheet"
+    CORRECTION = "correction", "Correction by the performance team"
+    SAMPLE = "sample", "Sample data"

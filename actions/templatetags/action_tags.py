@@ -1,0 +1,21 @@
+"""Status, RAG and direction shown the same way on every page: a word, with colour as a second
+signal, never alone."""
+
+from django import template
+
+from actions.choices import ActionStatus, Direction
+
+register = template.Library()
+
+
+@register.inclusion_tag("actions/_status_tag.html")
+def status_tag(status):
+    if status in (None, ""):
+        return {"status": None}
+    status = ActionStatus(status)
+    return {"status": status, "rag": status.rag}
+
+
+@register.inclusion_tag("actions/_direction.html")
+def direction(value):
+    return {"direction": Direction(value) if value else None}

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from actions import views
+
+app_name = "actions"
+urlpatterns = [
+    path("<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
+]

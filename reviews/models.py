@@ -1,0 +1,310 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from actions.choices import ActionStatus
+from reviews.choices import LinkKind, ReviewKind
+
+
+class Council(models.Model):
+    """A council that commissions peer reviews; every other record hangs off one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "council"
+
+    def __str__(self):
+        return self.short_name
+
+
+class Directorate(models.Model):
+    """A directorate or service of a council: the unit a director answers for."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="directorates")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["council", "name"]
+        verbose_name = "directorate"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "name"], name="%(app_label)s_%(class)s_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Portfolio(models.Model):
+    """A Cabinet portfolio, held by a Cabinet member."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="portfolios")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["council", "name"]
+        verbose_name = "Cabinet portfolio"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "name"], name="%(app_label)s_%(class)s_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewQuerySet(models.QuerySet):
+    def latest_cpc(self):
+        return self.filter(kind=ReviewKind.CPC).order_by("-onsite_start").first()
+
+
+class Review(models.Model):
+    """One peer review: a Corporate Peer Challenge, a revisit, a progress review or a finance
+    peer review, with the deadlines the peer-challenge process sets for it."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="reviews")
+    slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs and commands.")
+    kind = models.CharField(max_length=30, choices=ReviewKind.choices)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    onsite_start = models.DateField("on-site from")
+    onsite_end = models.DateField("on-site to")
+    report_published = models.DateField("report published", null=True, blank=True)
+    follows_up = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The earlier review whose recommendations this one revisits.",
+    )
+    action_plan_due = models.DateField(null=True, blank=True)
+    progress_review_due = models.DateField(null=True, blank=True)
+    next_cpc_due = models.DateField("next CPC due", null=True, blank=True)
+    deadlines_note = models.TextField(
+        blank=True, help_text="What the report says about these deadlines, in its own words."
+    )
+    source_document = models.CharField(max_length=200, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "onsite_start"]
+        verbose_name = "peer review"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(onsite_end__gte=F("onsite_start")),
+                name="%(app_label)s_%(class)s_onsite_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_published__isnull=True)
+                | Q(report_published__gte=F("onsite_start")),
+                name="%(app_label)s_%(class)s_report_after_visit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(follows_up=F("pk")),
+                name="%(app_label)s_%(class)s_not_following_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reviews:review_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.follows_up_id and self.follows_up.council_id != self.council_id:
+            raise ValidationError({"follows_up": "A review can only follow up its own council's."})
+        if self.follows_up_id and self.follows_up.onsite_start >= self.onsite_start:
+            raise ValidationError({"follows_up": "The reviewed review must come earlier."})
+
+    @property
+    def makes_recommendations(self) -> bool:
+        """A progress review gives feedback on earlier recommendations instead of new ones."""
+        return self.kind != ReviewKind.PROGRESS_REVIEW
+
+
+class PeerTeamMember(models.Model):
+    """A peer on a review team, as the report lists them."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="peer_team")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["review", "position", "pk"]
+        verbose_name = "peer team member"
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """A heading a review groups its findings under, such as 'Financial planning and viability'."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="themes")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["review", "number"]
+        verbose_name = "theme"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_review(self, review):
+        return self.filter(review=review)
+
+
+class Recommendation(models.Model):
+    """A key recommendation of a review: its bold title and full text, verbatim from the report."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField(help_text="The short bold title, verbatim.")
+    text = models.TextField(blank=True, help_text="The rest of the recommendation, verbatim.")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
+    )
+    earlier = models.ManyToManyField(
+        "self",
+        through="RecommendationLink",
+        symmetrical=False,
+        related_name="later",
+        blank=True,
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review__onsite_start", "review", "number"]
+        verbose_name = "recommendation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"], name="%(app_label)s_%(class)s_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review.slug} {self.reference}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "reviews:recommendation_detail",
+            kwargs={"slug": self.review.slug, "number": self.number},
+        )
+
+    def clean(self):
+        if self.theme_id and self.review_id and self.theme.review_id != self.review_id:
+            raise ValidationError({"theme": "Choose one of this review's own themes."})
+
+    @property
+    def reference(self) -> str:
+        return f"R{self.number}"
+
+    @property
+    def current_status(self):
+        """The worst status among its open actions (see ``ActionStatus.rollup``); None when the
+        plan has no actions for it. Prefetch ``actions`` when listing many."""
+        return ActionStatus.rollup(action.status for action in self.actions.all())
+
+
+class RecommendationLink(models.Model):
+    """A later recommendation that repeats, continues or follows up an earlier one, with the words
+    in the documents that support the link."""
+
+    later = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="links_to_earlier"
+    )
+    earlier = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="links_to_later"
+    )
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    evidence = models.TextField(blank=True, help_text="The words in the reports behind the link.")
+    evidence_source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["later", "earlier"]
+        verbose_name = "link between recommendations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["later", "earlier"], name="%(app_label)s_%(class)s_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(later=F("earlier")), name="%(app_label)s_%(class)s_not_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.later} {self.get_kind_display().lower()} {self.earlier}"
+
+    def clean(self):
+        if not (self.later_id and self.earlier_id):
+            return
+        if self.later.review.council_id != self.earlier.review.council_id:
+            raise ValidationError("Recommendations can only be linked within one council.")
+        if self.earlier.review.onsite_start >= self.later.review.onsite_start:
+            raise ValidationError(
+                {"earlier": "The earlier recommendation must be from an earlier review."}
+            )
+
+
+class PeerFeedback(models.Model):
+    """What a progress review's peers said about an earlier recommendation."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="feedback")
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="feedback"
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["review", "recommendation__number"]
+        verbose_name = "peer feedback"
+        verbose_name_plural = "peer feedback"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "recommendation"], name="%(app_label)s_%(class)s_once_per_review"
+            )
+        ]
+
+    def __str__(self):
+        recommendation = self.recommendation
+        return f"{self.review.title} on {recommendation.review.slug} {recommendation.reference}"
+
+    def clean(self):
+        if (
+            self.review_id
+            and self.recommendation_id
+            and self.recommendation.review_id == self.review_id
+        ):
+            raise ValidationError("Feedback is on a recommendation of an earlier review.")
+        if self.theme_id and self.theme.review_id != self.review_id:
+            raise ValidationError({"theme": "Choose one of this review's own themes."})

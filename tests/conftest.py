@@ -1,0 +1,45 @@
+import pytest
+
+from accounts.choices import Role
+from accounts.services import person_ensure, roles_ensure
+from tests.factories import CouncilFactory, DirectorateFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def council(db):
+    return CouncilFactory(short_name="Sefton", name="Sefton Metropolitan Borough Council")
+
+
+@pytest.fixture
+def directorate(council):
+    return DirectorateFactory(council=council, name="Corporate Resources and Customer Services")
+
+
+@pytest.fixture
+def personas(council, directorate):
+    """One signed-up person per role, all in the same council and directorate."""
+    roles_ensure()
+    return {
+        role: person_ensure(
+            username=role.name.lower(),
+            council=council,
+            role=role,
+            directorate=directorate,
+            first_name=role.label.split()[0],
+            last_name="Persona",
+            password=PASSWORD,
+        )
+        for role in Role
+    }
+
+
+@pytest.fixture
+def officer(personas):
+    return personas[Role.OFFICER]
+
+
+@pytest.fixture
+def cabinet_member(personas):
+    return personas[Role.CABINET]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Peer Challenge Tracker administration"
+admin.site.site_title = "Peer Challenge Tracker"
+
+urlpatterns = [
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("actions/", include("actions.urls")),
+    path("", include("reviews.urls")),
+]
