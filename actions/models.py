@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.choices import ActionStatus, Direction, UpdateSource
-from reviews.models import Directorate, Portfolio, Recommendation
+from reviews.models import Directorate, Portfolio, Recommendation, council_of
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 COMMENTARY_MAX_LENGTH = 4000
@@ -21,6 +21,13 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 
 class ActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the actions of the person's own council."""
+        if user.is_superuser:
+            return self
+        council = council_of(user)
+        return self.filter(recommendation__review__council=council) if council else self.none()
+
     def with_status_at(self, day: dt.date, name: str = "status_at"):
         """Annotate each action with its status as at the end of ``day`` (None if no update yet)."""
         latest = ProgressUpdate.objects.filter(

@@ -59,7 +59,19 @@ class Portfolio(models.Model):
         return self.name
 
 
+def council_of(user):
+    """The council a signed-in person belongs to; None for people with no profile."""
+    profile = getattr(user, "profile", None)
+    return profile.council if profile else None
+
+
 class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the reviews of the person's own council; IDs guessed across councils find none."""
+        if user.is_superuser:
+            return self
+        return self.filter(council=council_of(user)) if council_of(user) else self.none()
+
     def latest_cpc(self):
         return self.filter(kind=ReviewKind.CPC).order_by("-onsite_start").first()
 
@@ -173,8 +185,10 @@ class Theme(models.Model):
 
 
 class RecommendationQuerySet(models.QuerySet):
-    def for_review(self, review):
-        return self.filter(review=review)
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(review__council=council_of(user)) if council_of(user) else self.none()
 
 
 class Recommendation(models.Model):

@@ -20,12 +20,14 @@ def _recommendations_with_status():
     )
 
 
-def reviews_overview(*, council=None):
-    """Every review, newest first, with its recommendations, their action counts and statuses,
-    and the peer feedback they received."""
-    reviews = Review.objects.select_related("council", "follows_up").order_by("-onsite_start")
-    if council is not None:
-        reviews = reviews.filter(council=council)
+def reviews_overview(*, user):
+    """Every review the person may see, newest first, with its recommendations, their action
+    counts and statuses, and the peer feedback they received."""
+    reviews = (
+        Review.objects.visible_to(user)
+        .select_related("council", "follows_up")
+        .order_by("-onsite_start")
+    )
     return reviews.prefetch_related(
         Prefetch("recommendations", queryset=_recommendations_with_status()),
         Prefetch(
@@ -35,13 +37,14 @@ def reviews_overview(*, council=None):
     )
 
 
-def review_detail(*, slug: str):
-    return reviews_overview().prefetch_related("peer_team", "themes").get(slug=slug)
+def review_detail(*, user, slug: str):
+    return reviews_overview(user=user).prefetch_related("peer_team", "themes").get(slug=slug)
 
 
-def recommendation_detail(*, slug: str, number: int) -> Recommendation:
+def recommendation_detail(*, user, slug: str, number: int) -> Recommendation:
     return (
-        Recommendation.objects.select_related("review__council", "theme")
+        Recommendation.objects.visible_to(user)
+        .select_related("review__council", "theme")
         .prefetch_related(
             Prefetch(
                 "actions",

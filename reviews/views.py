@@ -13,7 +13,7 @@ class OverviewView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            reviews=selectors.reviews_overview(),
+            reviews=selectors.reviews_overview(user=self.request.user),
             show_sample_banner=Action.objects.filter(is_sample=True).exists(),
             **kwargs,
         )
@@ -24,7 +24,7 @@ class ReviewDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         try:
-            review = selectors.review_detail(slug=self.kwargs["slug"])
+            review = selectors.review_detail(user=self.request.user, slug=self.kwargs["slug"])
         except Review.DoesNotExist as exc:
             raise Http404("No such review") from exc
         return super().get_context_data(review=review, **kwargs)
@@ -36,7 +36,7 @@ class RecommendationDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         try:
             recommendation = selectors.recommendation_detail(
-                slug=self.kwargs["slug"], number=self.kwargs["number"]
+                user=self.request.user, slug=self.kwargs["slug"], number=self.kwargs["number"]
             )
         except Recommendation.DoesNotExist as exc:
             raise Http404("No such recommendation") from exc

@@ -13,6 +13,7 @@ def service(request):
 # (label, URL name, who sees it): apps add their pages here as they arrive.
 NAVIGATION = [
     ("Reviews", "reviews:overview", None),
+    ("Actions", "actions:action_list", None),
     ("Admin", "admin:index", "is_staff"),
 ]
 

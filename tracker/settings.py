@@ -105,6 +105,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk_table.html"
+
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -116,8 +118,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "peer-challenge-tracker@local
 # What the app calls itself and whose branding it wears; a council deploying it sets these.
 SERVICE_NAME = env_str("SERVICE_NAME", "Peer Challenge Tracker")
 COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Sefton Council")
-
-DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk_table.html"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,81 @@
+import datetime as dt
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from actions.choices import ActionStatus, Rag
+from actions.models import Action
+from reviews.models import Directorate, Portfolio, Review, Theme, council_of
+from tracker.forms import govuk_style
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    """Filters for every list of actions; all of them live in the URL so a view can be shared."""
+
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+    review = django_filters.ModelChoiceFilter(
+        field_name="recommendation__review", queryset=Review.objects.none(), label="Review"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="recommendation__theme", queryset=Theme.objects.none(), label="Theme"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, label="Status")
+    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
+    directorate = django_filters.ModelChoiceFilter(queryset=Directorate.objects.none())
+    portfolio = django_filters.ModelChoiceFilter(
+        queryset=Portfolio.objects.none(), label="Cabinet portfolio"
+    )
+    lead_officer = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.none(), label="Lead officer"
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    due_within = django_filters.NumberFilter(
+        method="filter_due_within", label="Due within (days)", min_value=0, max_value=3650
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "q", "review", "theme", "status", "rag", "directorate", "portfolio",
+            "lead_officer", "overdue", "due_within",
+        ]  # fmt: skip
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        council = council_of(self.request.user) if self.request else None
+        filters = self.filters
+        filters["review"].queryset = Review.objects.filter(council=council)
+        filters["theme"].queryset = Theme.objects.filter(review__council=council).select_related(
+            "review"
+        )
+        filters["directorate"].queryset = Directorate.objects.filter(council=council)
+        filters["portfolio"].queryset = Portfolio.objects.filter(council=council)
+        filters["lead_officer"].queryset = (
+            get_user_model()
+            .objects.filter(led_actions__recommendation__review__council=council)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = govuk_style(super().form)
+        return self._form
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(description__icontains=value) | Q(reference__iexact=value))
+
+    def filter_rag(self, queryset, name, value):
+        return queryset.filter(status__in=[s for s in ActionStatus if s.rag == value])
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(self.today)
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_due_within(self, queryset, name, value):
+        last_day = self.today + dt.timedelta(days=int(value))
+        return queryset.open().filter(target_date__gte=self.today, target_date__lte=last_day)

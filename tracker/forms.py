@@ -1,0 +1,38 @@
+"""GOV.UK Frontend classes for Django's widgets, applied in one place for forms and filters."""
+
+from django import forms
+
+_CLASSES = [
+    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
+    (forms.RadioSelect, "govuk-radios__input"),
+    (forms.CheckboxInput, "govuk-checkboxes__input"),
+    (forms.SelectMultiple, "govuk-select app-select-multiple"),
+    (forms.Select, "govuk-select"),
+    (forms.Textarea, "govuk-textarea"),
+    (forms.FileInput, "govuk-file-upload"),
+    (forms.DateInput, "govuk-input govuk-input--width-10"),
+    (forms.NumberInput, "govuk-input govuk-input--width-4"),
+    (forms.widgets.Input, "govuk-input"),
+]
+
+
+def govuk_style(form: forms.BaseForm) -> forms.BaseForm:
+    """Give each widget its GOV.UK class, and mark invalid fields for assistive technology."""
+    for name, field in form.fields.items():
+        for widget_class, css in _CLASSES:
+            if isinstance(field.widget, widget_class):
+                existing = field.widget.attrs.get("class", "")
+                field.widget.attrs["class"] = f"{css} {existing}".strip()
+                break
+        if form.is_bound and name in form.errors:
+            field.widget.attrs["aria-invalid"] = "true"
+            field.widget.attrs["class"] += " govuk-input--error"
+    return form
+
+
+class GovukFormMixin:
+    """Mix into a Form or ModelForm to get GOV.UK widget classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_style(self)
