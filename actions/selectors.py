@@ -1,0 +1,71 @@
+"""Reads of the action plan as it stood at a given day, for dashboards and Cabinet reports.
+
+Everything is computed from the update history with subqueries, so a list of any length costs
+the same few queries, and a past quarter can be read today exactly as it was then."""
+
+import datetime as dt
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from actions.choices import ActionStatus, Direction
+from actions.models import Action, ProgressUpdate, end_of_day
+
+
+def _latest_update_by(day: dt.date):
+    return ProgressUpdate.objects.filter(
+        action=OuterRef("pk"), recorded_at__lte=end_of_day(day)
+    ).order_by("-recorded_at", "-pk")
+
+
+def actions_as_at(queryset: QuerySet[Action], *, day: dt.date, previous_day: dt.date):
+    """Annotate actions with what their latest update said at the end of ``day`` and of
+    ``previous_day`` (usually the previous quarter-end): ``status_then``, ``percent_then``,
+    ``commentary_then``, ``updated_then`` (when that update was recorded) and
+    ``status_before``. Values are None where there was no update yet."""
+    latest = _latest_update_by(day)
+    return queryset.annotate(
+        status_then=Subquery(latest.values("status")[:1]),
+        percent_then=Subquery(latest.values("percent_complete")[:1]),
+        commentary_then=Subquery(latest.values("commentary")[:1]),
+        updated_then=Subquery(latest.values("recorded_at")[:1]),
+        status_before=Subquery(_latest_update_by(previous_day).values("status")[:1]),
+    )
+
+
+def status_then(action: Action, *, day: dt.date) -> ActionStatus | None:
+    """The status of an annotated action at ``day``: its latest update's, or Not started once
+    the action has begun without an update. None if it had not started and has no update."""
+    if action.status_then:
+        return ActionStatus(action.status_then)
+    if action.start_date is None or action.start_date <= day:
+        return ActionStatus.NOT_STARTED
+    return None
+
+
+def direction_of(action: Action, *, day: dt.date, previous_day: dt.date) -> Direction:
+    """Direction of travel of an action annotated by ``actions_as_at``."""
+    before = action.status_before
+    if before is None and action.start_date and action.start_date <= previous_day:
+        before = ActionStatus.NOT_STARTED
+    return Direction.between(before, status_then(action, day=day))
+
+
+def recommendation_direction(
+    actions: list[Action], *, day: dt.date, previous_day: dt.date
+) -> Direction | None:
+    """A recommendation's direction: compare its rolled-up status at the two quarter-ends.
+
+    ``actions`` are its actions annotated by ``actions_as_at``; None when it has none."""
+    now = ActionStatus.rollup(
+        s for a in actions if (s := status_then(a, day=day)) is not None
+    )  # fmt: skip
+    before_statuses = []
+    for action in actions:
+        before = action.status_before
+        if before is None and action.start_date and action.start_date <= previous_day:
+            before = ActionStatus.NOT_STARTED
+        if before is not None:
+            before_statuses.append(before)
+    if now is None:
+        return None
+    return Direction.between(ActionStatus.rollup(before_statuses), now)

@@ -1,0 +1,76 @@
+"""Reading the plan as it stood at a quarter-end, from the update history."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from actions.choices import Direction
+from actions.models import Action
+from actions.selectors import actions_as_at, direction_of, recommendation_direction
+from actions.services import progress_update_create
+from tests.factories import ActionFactory, RecommendationFactory
+from tracker.quarters import FinancialQuarter
+
+pytestmark = pytest.mark.django_db
+Q2 = FinancialQuarter(2024, 2)
+
+
+def update(action, day, status, percent=10, commentary="note"):
+    moment = timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9)))
+    progress_update_create(
+        action=action,
+        author=action.lead_officer,
+        status=status,
+        percent_complete=percent,
+        commentary=commentary,
+        recorded_at=moment,
+    )
+
+
+def read(queryset):
+    return {
+        a.reference: a for a in actions_as_at(queryset, day=Q2.end, previous_day=Q2.previous().end)
+    }
+
+
+def test_an_update_after_the_quarter_end_is_not_part_of_that_quarter():
+    action = ActionFactory(reference="R1.1")
+    update(action, "2024-09-30", "on_track", 40, "On plan")
+    update(action, "2024-10-01", "off_track", 40, "Budget pulled")
+    seen = read(Action.objects.all())["R1.1"]
+    assert (seen.status_then, seen.percent_then, seen.commentary_then) == (
+        "on_track",
+        40,
+        "On plan",
+    )
+
+
+def test_directions_of_many_actions_cost_one_query(django_assert_num_queries):
+    recommendation = RecommendationFactory()
+    for n, (before, after) in enumerate([("on_track", "at_risk"), ("at_risk", "on_track")]):
+        action = ActionFactory(recommendation=recommendation, reference=f"R1.{n}")
+        update(action, "2024-06-15", before)
+        update(action, "2024-08-15", after)
+    with django_assert_num_queries(1):
+        seen = read(Action.objects.all())
+    kwargs = {"day": Q2.end, "previous_day": Q2.previous().end}
+    assert direction_of(seen["R1.0"], **kwargs) == Direction.WORSENED
+    assert direction_of(seen["R1.1"], **kwargs) == Direction.IMPROVED
+    # Worst open action: at risk before and after, so the recommendation has not moved.
+    assert recommendation_direction(list(seen.values()), **kwargs) == Direction.UNCHANGED
+
+
+def test_an_action_with_no_update_in_the_quarter_keeps_its_earlier_status():
+    action = ActionFactory(reference="R1.1")
+    update(action, "2024-05-01", "at_risk")
+    seen = read(Action.objects.all())["R1.1"]
+    assert seen.status_then == "at_risk"
+    assert direction_of(seen, day=Q2.end, previous_day=Q2.previous().end) == Direction.UNCHANGED
+
+
+def test_an_action_starting_within_the_quarter_is_new():
+    action = ActionFactory(reference="R1.1", start_date=dt.date(2024, 8, 1))
+    update(action, "2024-08-20", "on_track")
+    seen = read(Action.objects.all())["R1.1"]
+    assert direction_of(seen, day=Q2.end, previous_day=Q2.previous().end) == Direction.NEW
