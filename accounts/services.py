@@ -29,7 +29,7 @@ _PERFORMANCE_TEAM_PERMISSIONS = {
         "recommendationlink",
         "peerfeedback",
     },
-    "actions": {"action", "milestone"},
+    "actions": {"action", "milestone", "updateround"},
 }
 
 

@@ -1,6 +1,37 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action, Milestone, ProgressUpdate
+from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+
+
+class VersionCheckedAdminForm(forms.ModelForm):
+    """Refuses to save over a change someone else made after this admin page was opened."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk and seen is not None:
+            current = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != seen:
+                raise ValidationError(
+                    f"Someone else changed “{self.instance}” after you opened this page. "
+                    "Open it again to see their change, then make yours."
+                )
+        return cleaned
 
 
 class ActionInline(admin.StackedInline):
@@ -24,6 +55,7 @@ class ActionInline(admin.StackedInline):
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
+    form = VersionCheckedAdminForm
     extra = 0
 
 
@@ -54,7 +86,8 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedAdminForm
     list_display = [
         "reference",
         "short_description",
@@ -84,6 +117,43 @@ class ActionAdmin(admin.ModelAdmin):
     @admin.display(description="action")
     def short_description(self, obj):
         return obj.description[:80]
+
+    def save_model(self, request, obj, form, change):
+        # Moves the version on, so update forms opened before this edit refuse to overwrite it.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if (
+                inline_form.instance.pk
+                and inline_form.has_changed()
+                and hasattr(inline_form.instance, "version")
+            ):
+                inline_form.instance.version += 1
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    form = VersionCheckedAdminForm
+    list_display = ["title", "action", "due_date", "completed_on"]
+    list_filter = ["action__recommendation__review"]
+    search_fields = ["title", "action__reference"]
+    list_select_related = ["action"]
+    autocomplete_fields = ["action"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(UpdateRound)
+class UpdateRoundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "council", "opened_by", "opened_at", "closed_at"]
+    list_filter = ["council"]
 
 
 @admin.register(ProgressUpdate)

@@ -4,12 +4,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from accounts.choices import Role
+from accounts.roles import directorate_of, has_role, is_performance_team
 from actions.choices import ActionStatus, Direction, UpdateSource
-from reviews.models import Directorate, Portfolio, Recommendation, council_of
+from reviews.models import Council, Directorate, Portfolio, Recommendation, council_of
+from tracker.quarters import FinancialQuarter
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 COMMENTARY_MAX_LENGTH = 4000
@@ -18,6 +22,11 @@ COMMENTARY_MAX_LENGTH = 4000
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last instant of ``day`` in the council's time zone: 'as at 30 June' includes 30 June."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in the council's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class ActionQuerySet(models.QuerySet):
@@ -40,6 +49,43 @@ class ActionQuerySet(models.QuerySet):
 
     def overdue(self, today: dt.date):
         return self.open().filter(target_date__lt=today)
+
+    def owned_by(self, user):
+        """The actions a person answers for: those they lead or contribute to, and for a
+        director every action of their directorate."""
+        mine = Q(lead_officer=user) | Q(
+            pk__in=Action.contributors.through.objects.filter(user=user).values("action_id")
+        )
+        directorate = directorate_of(user)
+        if directorate is not None and has_role(user, Role.DIRECTOR):
+            mine |= Q(directorate=directorate)
+        return self.filter(mine)
+
+    def lacking_update_for(self, quarter: FinancialQuarter):
+        """Open actions with no progress update recorded since ``quarter`` began, leaving out
+        those that only start after it."""
+        updated = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), recorded_at__gte=start_of_day(quarter.start)
+        )
+        return self.open().filter(~Exists(updated)).exclude(start_date__gt=quarter.end)
+
+    def with_update_flags(self, today: dt.date):
+        """Annotate what an owner needs at quarter end, in one query whatever the row count:
+        ``last_update_at``, ``next_milestone_due``, ``has_overdue_milestone`` and
+        ``updated_this_quarter`` (an update recorded since the current quarter began)."""
+        quarter = FinancialQuarter.containing(today)
+        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        pending = Milestone.objects.filter(action=OuterRef("pk"), completed_on__isnull=True)
+        return self.annotate(
+            last_update_at=Subquery(
+                updates.order_by("-recorded_at", "-pk").values("recorded_at")[:1]
+            ),
+            next_milestone_due=Subquery(pending.order_by("due_date").values("due_date")[:1]),
+            has_overdue_milestone=Exists(pending.filter(due_date__lt=today)),
+            updated_this_quarter=Exists(
+                updates.filter(recorded_at__gte=start_of_day(quarter.start))
+            ),
+        )
 
 
 class Action(models.Model):
@@ -93,8 +139,15 @@ class Action(models.Model):
         blank=True, help_text="For sample actions: the commitment in the documents it is based on."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every change, so a save based on an older page can be refused.",
+    )
 
     objects = ActionQuerySet.as_manager()
+    # Status and percent are left out: the progress updates are their history, with authors.
+    history = HistoricalRecords(excluded_fields=["status", "percent_complete"])
 
     class Meta:
         ordering = ["recommendation", "reference"]
@@ -145,6 +198,37 @@ class Action(models.Model):
             self.target_date and self.target_date < today and not self.status_choice.is_done
         )
 
+    def is_owned_by(self, user) -> bool:
+        """Leads it or is named as a contributor."""
+        if not user.is_authenticated:
+            return False
+        return self.lead_officer_id == user.pk or self.contributors.filter(pk=user.pk).exists()
+
+    def _in_directorate_of(self, user) -> bool:
+        directorate = directorate_of(user)
+        return bool(
+            directorate is not None
+            and self.directorate_id == directorate.pk
+            and has_role(user, Role.DIRECTOR)
+        )
+
+    def can_be_updated_by(self, user) -> bool:
+        """Progress updates and milestone completions: the owner (an officer or director named
+        on it), the director of its directorate and the performance team."""
+        if is_performance_team(user):
+            return True
+        if not has_role(user, Role.OFFICER, Role.DIRECTOR):
+            return False
+        return self._in_directorate_of(user) or self.is_owned_by(user)
+
+    def can_reassign(self, user) -> bool:
+        """Changing the lead officer: the director of its directorate, or the performance team."""
+        return is_performance_team(user) or self._in_directorate_of(user)
+
+    def can_be_corrected_by(self, user) -> bool:
+        """Correcting entries are the performance team's alone."""
+        return is_performance_team(user)
+
     def status_at(self, day: dt.date) -> str | None:
         """The status as at the end of ``day``: the latest update by then, or None before any."""
         update = (
@@ -169,6 +253,9 @@ class Milestone(models.Model):
     title = models.CharField(max_length=300)
     due_date = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "due_date", "pk"]
@@ -176,6 +263,18 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.completed_on is None:
+            return
+        if self.completed_on > timezone.localdate():
+            raise ValidationError({"completed_on": "The completion date cannot be in the future."})
+        start = self.action.start_date if self.action_id else None
+        if start and self.completed_on < start:
+            raise ValidationError(
+                {"completed_on": f"The completion date cannot be before the action started "
+                                 f"({start:%-d %B %Y})."}
+            )  # fmt: skip
 
     @property
     def is_complete(self) -> bool:
@@ -246,3 +345,69 @@ class ProgressUpdate(models.Model):
     @property
     def rag(self):
         return ActionStatus(self.status).rag
+
+
+class UpdateRoundQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def current_for(self, council):
+        """The latest open round of a council, or None."""
+        return self.open().filter(council=council).order_by("-opened_at").first()
+
+
+class UpdateRound(models.Model):
+    """The performance team's call for progress updates for one quarter, with a deadline.
+
+    An action is outstanding in a round until it has an update recorded since the quarter began."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="update_rounds")
+    quarter_start_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year in which the quarter's financial year starts (1 April)."
+    )
+    quarter_number = models.PositiveSmallIntegerField(
+        choices=[(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")]
+    )
+    deadline = models.DateField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opened_rounds"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UpdateRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-quarter_start_year", "-quarter_number", "-opened_at"]
+        verbose_name = "update round"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "quarter_start_year", "quarter_number"],
+                condition=Q(closed_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter_number__gte=1) & Q(quarter_number__lte=4),
+                name="%(app_label)s_%(class)s_quarter_1_to_4",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Updates for {self.quarter.label}, due {self.deadline:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("actions:round_detail", kwargs={"pk": self.pk})
+
+    @property
+    def quarter(self) -> FinancialQuarter:
+        return FinancialQuarter(self.quarter_start_year, self.quarter_number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def outstanding_actions(self):
+        """The council's open actions with no update recorded since the quarter began."""
+        return Action.objects.filter(
+            recommendation__review__council=self.council
+        ).lacking_update_for(self.quarter)

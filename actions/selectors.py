@@ -5,7 +5,8 @@ the same few queries, and a past quarter can be read today exactly as it was the
 
 import datetime as dt
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from actions.choices import ActionStatus, Direction
 from actions.models import Action, ProgressUpdate, end_of_day
@@ -69,3 +70,23 @@ def recommendation_direction(
     if now is None:
         return None
     return Direction.between(ActionStatus.rollup(before_statuses), now)
+
+
+def status_counts_at(queryset: QuerySet[Action], *, day: dt.date) -> dict[str, int]:
+    """How many of ``queryset``'s actions stood at each status at the end of ``day``, in one
+    grouped query: the latest update's status, or Not started for an action already begun
+    without one (as ``status_then`` reads it). Actions not yet begun are left out."""
+    begun = Q(start_date__isnull=True) | Q(start_date__lte=day)
+    rows = (
+        queryset.annotate(
+            status_at_day=Coalesce(
+                Subquery(_latest_update_by(day).values("status")[:1]),
+                Case(When(begun, then=Value(ActionStatus.NOT_STARTED.value)), default=None),
+            )
+        )
+        .filter(status_at_day__isnull=False)
+        .values("status_at_day")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["status_at_day"]: row["count"] for row in rows}

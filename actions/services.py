@@ -1,12 +1,46 @@
-"""Writes that touch more than one row of the action plan."""
+"""Writes that touch more than one row of the action plan.
+
+Edits made in the browser carry the ``version`` of the action (or milestone) the person saw. A
+write first moves the version on with a compare-and-swap; if someone else saved in between, the
+swap matches no row and ``EditConflict`` says what changed instead of overwriting it."""
 
 import datetime as dt
+from collections.abc import Iterable
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from actions.choices import UpdateSource
-from actions.models import Action, Milestone, ProgressUpdate
+from actions.choices import ActionStatus, UpdateSource
+from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+from tracker.quarters import FinancialQuarter
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after the person opened the page; nothing was written.
+
+    ``changes`` describe those saves in words (see ``actions.selectors.changes_since``)."""
+
+    def __init__(self, changes: list[str]):
+        self.changes = changes
+        super().__init__("The record was changed by someone else after the page was opened.")
+
+
+def _claim(model, *, pk: int, seen_version: int | None) -> bool:
+    """Move the row's version on by one, only if it is still the one the person saw.
+
+    ``seen_version`` None means an unconditional bump (imports, sample data)."""
+    rows = model.objects.filter(pk=pk)
+    if seen_version is not None:
+        rows = rows.filter(version=seen_version)
+    return rows.update(version=F("version") + 1) == 1
+
+
+def _conflict(*, action: Action, since: dt.datetime | None, milestone: Milestone | None = None):
+    from actions.history import changes_since
+
+    return EditConflict(changes_since(action=action, since=since, milestone=milestone))
 
 
 @transaction.atomic
@@ -21,8 +55,22 @@ def progress_update_create(
     recorded_at: dt.datetime | None = None,
     source: str = UpdateSource.WEB,
     corrects: ProgressUpdate | None = None,
+    seen_version: int | None = None,
+    seen_at: dt.datetime | None = None,
+    completed_milestones: Iterable[tuple[Milestone, dt.date]] = (),
 ) -> ProgressUpdate:
-    """Record a progress update and make it the action's current status if it is the latest."""
+    """Record a progress update and make it the action's current status if it is the latest.
+
+    With ``seen_version`` (the action's version when the form was opened at ``seen_at``) the
+    update is refused with ``EditConflict`` if anyone changed the action since.
+    ``completed_milestones`` are (milestone, completion date) pairs saved with it."""
+    if not _claim(Action, pk=action.pk, seen_version=seen_version):
+        raise _conflict(action=action, since=seen_at)
+    for milestone, completed_on in completed_milestones:
+        if milestone.action_id != action.pk:
+            raise ValueError(f"Milestone {milestone.pk} is not one of action {action.pk}'s.")
+        _claim(Milestone, pk=milestone.pk, seen_version=None)
+        _milestone_save_complete(milestone, completed_on=completed_on, by=author)
     update = ProgressUpdate(
         action=action,
         author=author,
@@ -41,7 +89,141 @@ def progress_update_create(
         status=latest.status, percent_complete=latest.percent_complete
     )
     action.status, action.percent_complete = latest.status, latest.percent_complete
+    action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
     return update
+
+
+def _milestone_save_complete(milestone: Milestone, *, completed_on: dt.date, by) -> None:
+    """Save a completion through the model, so its history records who; the caller has already
+    moved its version on."""
+    milestone.refresh_from_db()
+    milestone.completed_on = completed_on
+    milestone.full_clean()
+    milestone._history_user = by
+    milestone.save()
+
+
+@transaction.atomic
+def milestone_complete(
+    *,
+    milestone: Milestone,
+    completed_on: dt.date,
+    by,
+    seen_version: int,
+    seen_at: dt.datetime | None = None,
+) -> Milestone:
+    """Mark a milestone complete; refused with ``EditConflict`` if it changed since it was seen.
+
+    The action's version moves on too, so an update form opened before this sees the change."""
+    if not _claim(Milestone, pk=milestone.pk, seen_version=seen_version):
+        raise _conflict(action=milestone.action, since=seen_at, milestone=milestone)
+    _milestone_save_complete(milestone, completed_on=completed_on, by=by)
+    _claim(Action, pk=milestone.action_id, seen_version=None)
+    return milestone
+
+
+@transaction.atomic
+def action_lead_reassign(
+    *, action: Action, lead_officer, by, seen_version: int, seen_at: dt.datetime | None = None
+) -> Action:
+    """Give the action a new lead officer, recorded in its history against ``by``."""
+    if not _claim(Action, pk=action.pk, seen_version=seen_version):
+        raise _conflict(action=action, since=seen_at)
+    action.refresh_from_db()
+    action.lead_officer = lead_officer
+    action._history_user = by
+    action.save(update_fields=["lead_officer"])
+    return action
+
+
+@transaction.atomic
+def progress_update_correct(
+    *,
+    original: ProgressUpdate,
+    author,
+    status: str,
+    percent_complete: int,
+    commentary: str,
+    seen_version: int,
+    seen_at: dt.datetime | None = None,
+) -> ProgressUpdate:
+    """Put right an earlier entry by adding a correcting one; the original stays on record."""
+    return progress_update_create(
+        action=original.action,
+        author=author,
+        status=status,
+        percent_complete=percent_complete,
+        commentary=commentary,
+        source=UpdateSource.CORRECTION,
+        corrects=original,
+        seen_version=seen_version,
+        seen_at=seen_at,
+    )
+
+
+@transaction.atomic
+def update_round_open(
+    *, council, quarter: FinancialQuarter, deadline: dt.date, opened_by
+) -> UpdateRound:
+    """Open a round of quarterly updates; the database allows one open round per quarter."""
+    update_round = UpdateRound(
+        council=council,
+        quarter_start_year=quarter.start_year,
+        quarter_number=quarter.number,
+        deadline=deadline,
+        opened_by=opened_by,
+    )
+    update_round.full_clean()
+    update_round.save()
+    return update_round
+
+
+def update_round_close(*, update_round: UpdateRound) -> UpdateRound:
+    UpdateRound.objects.filter(pk=update_round.pk, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+    update_round.refresh_from_db()
+    return update_round
+
+
+def update_reminders_send(
+    *, update_round: UpdateRound, dry_run: bool = False, base_url: str = ""
+) -> dict:
+    """Email each lead officer once, listing their actions still lacking an update this round.
+
+    Returns ``{owner: [actions]}`` for everyone reminded and, under None, outstanding actions
+    that have no lead officer to remind."""
+    outstanding = (
+        update_round.outstanding_actions()
+        .select_related("lead_officer", "recommendation__review")
+        .order_by("lead_officer__last_name", "lead_officer_id", "recommendation", "reference")
+    )
+    by_owner: dict = {}
+    for action in outstanding:
+        by_owner.setdefault(action.lead_officer, []).append(action)
+    for owner, actions in by_owner.items():
+        if owner is None or not owner.email or dry_run:
+            continue
+        lines = [
+            f"- {a.reference} {a.description[:120]} "
+            f"(now: {ActionStatus(a.status).label}, {a.percent_complete}%)"
+            + (f"\n  {base_url.rstrip('/')}{a.get_absolute_url()}updates/new/" if base_url else "")
+            for a in actions
+        ]
+        send_mail(
+            subject=f"Progress updates for {update_round.quarter.label} due by "
+            f"{update_round.deadline:%-d %B %Y}",
+            message=(
+                f"Dear {owner.get_full_name() or owner.get_username()},\n\n"
+                f"Please record a progress update for {update_round.quarter.label} on these "
+                f"actions by {update_round.deadline:%A %-d %B %Y}:\n\n"
+                + "\n".join(lines)
+                + "\n\nSign in to the tracker and open My actions to add each update.\n"
+            ),
+            from_email=None,
+            recipient_list=[owner.email],
+        )
+    return by_owner
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 
 from actions.models import Action
+from actions.selectors import direction_of
 
 
 class ActionTable(tables.Table):
@@ -55,3 +56,81 @@ class ActionTable(tables.Table):
 
     def value_percent_complete(self, value):
         return value
+
+
+class DirectionColumn(tables.Column):
+    """Direction of travel since the previous quarter-end, as arrow and word. The table's
+    queryset must be annotated by ``actions.selectors.actions_as_at`` for the same two days."""
+
+    def __init__(self, *, day, previous_day, **kwargs):
+        self.days = {"day": day, "previous_day": previous_day}
+        kwargs.setdefault("verbose_name", "Direction of travel")
+        super().__init__(accessor="pk", orderable=False, empty_values=(), **kwargs)
+
+    def render(self, record):
+        return render_to_string(
+            "actions/_direction.html", {"direction": direction_of(record, **self.days)}
+        )
+
+    def value(self, record):
+        return direction_of(record, **self.days).label
+
+
+class MyActionTable(ActionTable):
+    """The signed-in person's actions, grouped by review and recommendation, with what needs
+    doing at quarter end. The queryset must be annotated by ``with_update_flags``; the flags
+    ("Not updated this quarter", "Milestone overdue") sit under each action's name."""
+
+    caption = "Your actions, by review and recommendation"
+
+    # Not linkified: the cell template holds the link, and a link inside a link would be empty.
+    reference = tables.Column(linkify=False, verbose_name="Action")
+    status = tables.Column(verbose_name="Status and RAG")
+    next_milestone_due = tables.DateColumn(format="j M Y", verbose_name="Next milestone")
+    last_update_at = tables.DateTimeColumn(format="j M Y", verbose_name="Last update")
+    add_update = tables.Column(
+        accessor="pk",
+        empty_values=(),
+        orderable=False,
+        verbose_name="Update",
+        exclude_from_export=True,
+    )
+
+    class Meta(ActionTable.Meta):
+        # The recommendation is a heading row above its actions (see the template), not a column.
+        template_name = "actions/_my_actions_table.html"
+        fields = [
+            "reference", "status", "percent_complete", "next_milestone_due", "last_update_at",
+            "add_update",
+        ]  # fmt: skip
+        sequence = fields
+        exclude = ["recommendation", "description", "lead_officer", "directorate", "target_date"]
+        order_by = ()
+        empty_text = "You have no actions that match these filters."
+
+    def render_reference(self, record, value):
+        return render_to_string("actions/_action_cell.html", {"action": record})
+
+    def value_reference(self, record):
+        return " ".join([record.reference, *self.flags(record)])
+
+    def render_status(self, value, record):
+        return render_to_string(
+            "actions/_status_and_rag.html",
+            {"status": record.status_choice, "rag": record.status_choice.rag},
+        )
+
+    def render_add_update(self, record):
+        return render_to_string("actions/_add_update_link.html", {"action": record})
+
+    @staticmethod
+    def flags(record) -> list[str]:
+        """What needs doing on an open action, in words."""
+        if record.status_choice.is_done:
+            return []
+        flags = []
+        if not record.updated_this_quarter:
+            flags.append("Not updated this quarter")
+        if record.has_overdue_milestone:
+            flags.append("Milestone overdue")
+        return flags

@@ -1,24 +1,62 @@
-from django.views.generic import DetailView
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from actions.filtersets import ActionFilterSet
-from actions.models import Action
-from actions.tables import ActionTable
+from accounts.roles import PerformanceTeamRequiredMixin, refuse
+from actions import history
+from actions.filtersets import ActionFilterSet, MyActionFilterSet
+from actions.forms import (
+    ActionReassignForm,
+    MilestoneCompleteForm,
+    ProgressUpdateCorrectForm,
+    ProgressUpdateForm,
+    UpdateRoundForm,
+)
+from actions.models import Action, Milestone, UpdateRound
+from actions.selectors import actions_as_at
+from actions.services import (
+    EditConflict,
+    action_lead_reassign,
+    milestone_complete,
+    progress_update_correct,
+    progress_update_create,
+    update_round_close,
+    update_round_open,
+)
+from actions.tables import ActionTable, DirectionColumn, MyActionTable
+from reviews.models import council_of
+from tracker.exports import SafeExportMixin
+from tracker.quarters import FinancialQuarter
 
 
-class ActionListView(SingleTableMixin, FilterView):
-    """Every action of the council's plans, filtered by what is in the URL."""
+class ActionListView(SafeExportMixin, SingleTableMixin, FilterView):
+    """Every action of the council's plans, filtered by what is in the URL, with its direction
+    of travel since the previous quarter-end; downloadable as CSV or XLSX."""
 
     table_class = ActionTable
     filterset_class = ActionFilterSet
     template_name = "actions/action_list.html"
     paginate_by = 25
+    export_name = "actions"
+
+    def quarter_days(self):
+        today = timezone.localdate()
+        return {"day": today, "previous_day": FinancialQuarter.containing(today).previous().end}
 
     def get_queryset(self):
-        return Action.objects.visible_to(self.request.user).select_related(
+        queryset = Action.objects.visible_to(self.request.user).select_related(
             "recommendation__review", "lead_officer", "directorate"
         )
+        return actions_as_at(queryset, **self.quarter_days())
+
+    def get_table_kwargs(self):
+        return {"extra_columns": [("direction", DirectionColumn(**self.quarter_days()))]}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -43,3 +81,321 @@ class ActionDetailView(DetailView):
             )
             .prefetch_related("milestones", "updates__author")
         )
+
+    def get_context_data(self, **kwargs):
+        action, user = self.object, self.request.user
+        can_update = action.can_be_updated_by(user)
+        return super().get_context_data(
+            can_update=can_update,
+            can_reassign=action.can_reassign(user),
+            can_correct=action.can_be_corrected_by(user),
+            milestone_forms=[
+                MilestoneCompleteForm(milestone=m)
+                for m in action.milestones.all()
+                if can_update and not m.is_complete
+            ],
+            update_rows=history.update_history(action),
+            change_history=history.action_change_history(action),
+            **kwargs,
+        )
+
+
+# Pages for recording progress. Every queryset is scoped to the person's council (another
+# council's records are a 404); whether they may change this record is the model's rule.
+
+
+class ActionEditMixin:
+    """Find the action in the person's council, then refuse (403) unless ``permission`` says
+    they may make this change to it."""
+
+    permission = "can_be_updated_by"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = get_object_or_404(
+            Action.objects.visible_to(request.user).select_related(
+                "recommendation__review", "lead_officer", "directorate"
+            ),
+            pk=kwargs["pk"],
+        )
+        if not getattr(self.action, self.permission)(request.user):
+            refuse(request, f"{self.permission} refused on action {self.action.pk}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
+
+    def conflict(self, form, error: EditConflict):
+        """Re-show the form, everything typed kept, saying what changed meanwhile."""
+        self.action.refresh_from_db()
+        refreshed = form.refreshed(version=self.action.version, changes=error.changes)
+        return self.render_to_response(self.get_context_data(form=refreshed))
+
+    def saved(self, form, call):
+        """Run a service call; a conflict or a rule the model enforces re-shows the form."""
+        try:
+            call()
+        except EditConflict as error:
+            return self.conflict(form, error)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        return None
+
+
+class MyActionsView(SingleTableMixin, FilterView):
+    """The signed-in person's actions, with what needs doing before the quarter's deadline."""
+
+    table_class = MyActionTable
+    filterset_class = MyActionFilterSet
+    template_name = "actions/my_actions.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            Action.objects.visible_to(user)
+            .owned_by(user)
+            .with_update_flags(timezone.localdate())
+            .select_related("recommendation__review", "lead_officer", "directorate")
+            .order_by("recommendation__review__onsite_start", "recommendation__number", "reference")
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        update_round = UpdateRound.objects.current_for(council_of(user))
+        outstanding = []
+        if update_round is not None:
+            outstanding = list(
+                Action.objects.visible_to(user)
+                .owned_by(user)
+                .lacking_update_for(update_round.quarter)
+                .select_related("recommendation__review")
+                .order_by("recommendation", "reference")
+            )
+        return super().get_context_data(
+            update_round=update_round,
+            outstanding=outstanding,
+            quarter=FinancialQuarter.containing(timezone.localdate()),
+            show_sample_banner=self.object_list.filter(is_sample=True).exists(),
+            **kwargs,
+        )
+
+
+class ProgressUpdateCreateView(ActionEditMixin, FormView):
+    """Add a progress update, and complete milestones, on one action."""
+
+    form_class = ProgressUpdateForm
+    template_name = "actions/progressupdate_form.html"
+
+    def get_context_data(self, **kwargs):
+        latest = self.action.updates.select_related("author").order_by("-recorded_at").first()
+        return super().get_context_data(latest=latest, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        refused = self.saved(
+            form,
+            lambda: progress_update_create(
+                action=self.action,
+                author=self.request.user,
+                status=data["status"],
+                percent_complete=data["percent_complete"],
+                commentary=data["commentary"],
+                evidence_url=data["evidence_url"],
+                seen_version=data["version"],
+                seen_at=data["seen_at"],
+                completed_milestones=form.completed_milestones(),
+            ),
+        )
+        if refused:
+            return refused
+        completed = len(form.completed_milestones())
+        done = f", with {completed} milestone{pluralize(completed)} completed" if completed else ""
+        messages.success(
+            self.request, f"Your update to {self.action.reference} has been saved{done}."
+        )
+        return redirect("actions:my_actions")
+
+
+class MilestoneCompleteView(ActionEditMixin, FormView):
+    """Mark one milestone of an action complete, with the date it was done."""
+
+    form_class = MilestoneCompleteForm
+    template_name = "actions/milestone_complete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.milestone = get_object_or_404(
+            Milestone.objects.filter(action__in=Action.objects.visible_to(request.user)),
+            pk=kwargs["milestone_pk"],
+            action_id=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        del kwargs["action"]
+        return {**kwargs, "milestone": self.milestone}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(milestone=self.milestone, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if self.milestone.is_complete and data["version"] == self.milestone.version:
+            form.add_error(None, f"“{self.milestone.title}” is already complete.")
+            return self.form_invalid(form)
+        refused = self.saved(
+            form,
+            lambda: milestone_complete(
+                milestone=self.milestone,
+                completed_on=data["completed_on"],
+                by=self.request.user,
+                seen_version=data["version"],
+                seen_at=data["seen_at"],
+            ),
+        )
+        if refused:
+            return refused
+        messages.success(self.request, f"Milestone “{self.milestone.title}” marked complete.")
+        return redirect(self.action)
+
+    def conflict(self, form, error):
+        self.milestone.refresh_from_db()
+        refreshed = form.refreshed(version=self.milestone.version, changes=error.changes)
+        return self.render_to_response(self.get_context_data(form=refreshed))
+
+
+class ActionReassignView(ActionEditMixin, FormView):
+    """A director (or the performance team) changes the action's lead officer."""
+
+    permission = "can_reassign"
+    form_class = ActionReassignForm
+    template_name = "actions/action_reassign.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        refused = self.saved(
+            form,
+            lambda: action_lead_reassign(
+                action=self.action,
+                lead_officer=data["lead_officer"],
+                by=self.request.user,
+                seen_version=data["version"],
+                seen_at=data["seen_at"],
+            ),
+        )
+        if refused:
+            return refused
+        person = data["lead_officer"]
+        messages.success(
+            self.request,
+            f"{person.get_full_name() or person.get_username()} now leads {self.action.reference}.",
+        )
+        return redirect(self.action)
+
+
+class ProgressUpdateCorrectView(ActionEditMixin, FormView):
+    """The performance team corrects an entry by adding a correcting one."""
+
+    permission = "can_be_corrected_by"
+    form_class = ProgressUpdateCorrectForm
+    template_name = "actions/progressupdate_correct.html"
+
+    def get_initial(self):
+        return {"corrects": self.request.GET.get("corrects")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        refused = self.saved(
+            form,
+            lambda: progress_update_correct(
+                original=data["corrects"],
+                author=self.request.user,
+                status=data["status"],
+                percent_complete=data["percent_complete"],
+                commentary=data["commentary"],
+                seen_version=data["version"],
+                seen_at=data["seen_at"],
+            ),
+        )
+        if refused:
+            return refused
+        messages.success(
+            self.request, f"Correction to {self.action.reference} added to its history."
+        )
+        return redirect(self.action)
+
+
+class UpdateRoundListView(PerformanceTeamRequiredMixin, ListView):
+    """The council's rounds of quarterly updates, newest first."""
+
+    template_name = "actions/updateround_list.html"
+    context_object_name = "rounds"
+
+    def get_queryset(self):
+        return UpdateRound.objects.filter(council=council_of(self.request.user)).select_related(
+            "opened_by"
+        )
+
+
+class UpdateRoundCreateView(PerformanceTeamRequiredMixin, FormView):
+    """The performance team asks owners for a quarter's updates by a deadline."""
+
+    form_class = UpdateRoundForm
+    template_name = "actions/updateround_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "council": council_of(self.request.user)}
+
+    def form_valid(self, form):
+        try:
+            update_round = update_round_open(
+                council=form.council,
+                quarter=form.cleaned_data["quarter"],
+                deadline=form.cleaned_data["deadline"],
+                opened_by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error("quarter", error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, f"Round opened: {update_round}.")
+        return redirect(update_round)
+
+
+class UpdateRoundDetailView(PerformanceTeamRequiredMixin, DetailView):
+    """Which actions still lack an update for the round, by directorate and lead officer."""
+
+    template_name = "actions/updateround_detail.html"
+    context_object_name = "update_round"
+
+    def get_queryset(self):
+        return UpdateRound.objects.filter(council=council_of(self.request.user)).select_related(
+            "opened_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        outstanding = (
+            self.object.outstanding_actions()
+            .select_related("lead_officer", "directorate", "recommendation__review")
+            .order_by("directorate__name", "lead_officer__last_name", "recommendation", "reference")
+        )
+        return super().get_context_data(outstanding=outstanding, **kwargs)
+
+
+class UpdateRoundCloseView(PerformanceTeamRequiredMixin, View):
+    """Close a round: it stops showing on My actions."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        update_round = get_object_or_404(
+            UpdateRound.objects.filter(council=council_of(request.user)), pk=pk
+        )
+        update_round_close(update_round=update_round)
+        messages.success(request, f"Round for {update_round.quarter.label} closed.")
+        return redirect("actions:round_list")

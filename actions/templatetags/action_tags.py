@@ -19,3 +19,15 @@ def status_tag(status):
 @register.inclusion_tag("actions/_direction.html")
 def direction(value):
     return {"direction": Direction(value) if value else None}
+
+
+@register.filter
+def rag_hint(status):
+    """'Shown as amber: some slippage, being managed', the RAG colour in words."""
+    status = ActionStatus(status)
+    return f"Shown as {status.rag.label.lower()}: {status.rag_meaning.lower()}"
+
+
+@register.filter
+def status_label(status):
+    return ActionStatus(status).label if status else ""

@@ -7,10 +7,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.choices import Role
 from accounts.services import DEMO_USERNAMES, person_ensure, roles_ensure
+from actions.models import Action
 from actions.services import sample_plan_load
 from reviews.models import Council, Directorate
 
 SAMPLE_PLAN = Path(settings.BASE_DIR) / "fixtures" / "sample_action_plan.json"
+
+# The demo officer's own sample actions are all finished; naming them as a contributor on open
+# ones gives a quarter-end to try: (review slug, action reference).
+DEMO_CONTRIBUTIONS = {
+    "officer": [("2023-cpc", "R8.3"), ("2023-cpc", "R5.3"), ("2023-cpc", "R2.1")],
+}
 
 
 class Command(BaseCommand):
@@ -50,6 +57,15 @@ class Command(BaseCommand):
                 password=password if username in DEMO_USERNAMES else None,
             )
         added = sample_plan_load(data=plan, council=council_obj, people=people)
+        for username, references in DEMO_CONTRIBUTIONS.items():
+            for review_slug, reference in references:
+                action = Action.objects.filter(
+                    recommendation__review__council=council_obj,
+                    recommendation__review__slug=review_slug,
+                    reference=reference,
+                ).first()
+                if action is not None:
+                    action.contributors.add(people[username])
         self.stdout.write(f"Sample action plan: {added} rows added.")
         self.stdout.write("Demo logins (password from DEMO_PASSWORD, default 'sefton-demo'):")
         for username, role in DEMO_USERNAMES.items():

@@ -1,0 +1,373 @@
+"""Forms officers, directors and the performance team fill in. Each editing form carries the
+``version`` of the record the person saw and when they opened the page (``seen_at``), so a save
+based on an out-of-date page is refused instead of overwriting someone else's."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+from accounts.choices import Role
+from actions.choices import ActionStatus
+from actions.models import COMMENTARY_MAX_LENGTH, Action, Milestone, ProgressUpdate
+from tracker.forms import govuk_style
+from tracker.quarters import FinancialQuarter
+
+_PERCENT_MESSAGES = {
+    "required": "Enter how complete the action is, as a percentage",
+    "invalid": "Percent complete must be a whole number, like 40",
+    "min_value": "Percent complete must be 0 or more",
+    "max_value": "Percent complete must be 100 or less",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _completion_date_errors(day: dt.date, *, action: Action, today: dt.date) -> str | None:
+    if day > today:
+        return "The completion date cannot be in the future"
+    if action.start_date and day < action.start_date:
+        return (
+            f"The completion date cannot be before the action started "
+            f"({action.start_date:%-d %B %Y})"
+        )
+    return None
+
+
+def describe_fields(form: forms.BaseForm) -> forms.BaseForm:
+    """Point each widget at its hint and error message (``aria-describedby``), and let long
+    text be typed past its limit so the character count and a message explain it, rather than
+    the browser silently cutting it off."""
+    for name, field in form.fields.items():
+        bound = form[name]
+        ids = []
+        if field.help_text:
+            ids.append(f"{bound.auto_id}-hint")
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.pop("maxlength", None)
+            if field.max_length:
+                ids.append(f"{bound.auto_id}-info")
+                field.widget.attrs["class"] += " govuk-js-character-count"
+        if form.is_bound and name in form.errors:
+            ids.append(f"{bound.auto_id}-error")
+        if ids:
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+    return form
+
+
+class VersionedForm(forms.Form):
+    """The version of the record the person saw, and when; both sent back unchanged.
+
+    Subclasses add per-record fields in ``add_fields``; GOV.UK classes are applied after it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, version: int, today: dt.date | None = None, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("version", version)
+        kwargs["initial"].setdefault("seen_at", timezone.now().isoformat())
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+        self.add_fields()
+        describe_fields(govuk_style(self))
+
+    def add_fields(self):
+        pass
+
+    def refreshed(self, *, version: int, changes: list[str]):
+        """The same form, everything typed kept, now based on the latest version, and showing
+        what changed: submitting it again deliberately saves over those changes."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = version
+        data[self.add_prefix("seen_at")] = timezone.now().isoformat()
+        form = type(self)(data, version=version, today=self.today, **self._extra_kwargs())
+        form.is_valid()
+        form.add_error(
+            None,
+            "Someone else changed this after you opened the page, so your changes have not "
+            "been saved yet. Check what changed, then save again to keep yours.",
+        )
+        form.conflict_changes = changes
+        return form
+
+    def _extra_kwargs(self) -> dict:
+        return {}
+
+
+class ProgressUpdateForm(VersionedForm):
+    """A quarterly progress update, with any milestones completed since the last one."""
+
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's status"},
+    )
+    percent_complete = forms.IntegerField(
+        label="Percent complete",
+        min_value=0,
+        max_value=100,
+        error_messages=_PERCENT_MESSAGES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+    commentary = forms.CharField(
+        required=False,
+        max_length=COMMENTARY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Needed when the action is at risk, off track or complete: say what has "
+        f"happened and what comes next. Up to {COMMENTARY_MAX_LENGTH:,} characters.",
+        error_messages={
+            "max_length": f"Commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer "
+            "(it has %(show_value)d)",
+        },
+    )
+    evidence_url = forms.URLField(
+        label="Evidence link (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="A link to a document or page that shows the progress, starting https://",
+        error_messages={
+            "invalid": "Enter a web address that starts with https:// or http://",
+            "max_length": "The evidence link must be 500 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        self.action = action
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("status", action.status)
+        kwargs["initial"].setdefault("percent_complete", action.percent_complete)
+        super().__init__(*args, version=kwargs.pop("version", action.version), **kwargs)
+
+    def add_fields(self):
+        self.open_milestones = [m for m in self.action.milestones.all() if not m.is_complete]
+        for milestone in self.open_milestones:
+            self.fields[f"milestone_{milestone.pk}"] = forms.BooleanField(
+                label=milestone.title, required=False
+            )
+            self.fields[f"milestone_{milestone.pk}_on"] = forms.DateField(
+                label="Date completed",
+                required=False,
+                widget=DateInput(attrs={"max": self.today.isoformat()}),
+                error_messages={"invalid": "Enter a real date, like 2026-11-20"},
+            )
+
+    def _extra_kwargs(self) -> dict:
+        return {"action": self.action}
+
+    def milestone_rows(self):
+        """(milestone, tick box, date) for the template."""
+        return [
+            (m, self[f"milestone_{m.pk}"], self[f"milestone_{m.pk}_on"])
+            for m in self.open_milestones
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status and ActionStatus(status).needs_commentary and not cleaned.get("commentary"):
+            self.add_error(
+                "commentary",
+                f"Say why the action is {ActionStatus(status).label.lower()}: commentary is "
+                "needed for at risk, off track and complete",
+            )
+        for milestone in self.open_milestones:
+            ticked = cleaned.get(f"milestone_{milestone.pk}")
+            day_field = f"milestone_{milestone.pk}_on"
+            day = cleaned.get(day_field)
+            if day and not ticked:
+                self.add_error(
+                    f"milestone_{milestone.pk}",
+                    f"Tick “{milestone.title}” if it is complete, or clear its date",
+                )
+            elif ticked and not day and day_field not in self.errors:
+                self.add_error(day_field, f"Enter the date “{milestone.title}” was completed")
+            elif ticked and day:
+                problem = _completion_date_errors(day, action=self.action, today=self.today)
+                if problem:
+                    self.add_error(day_field, problem)
+        return cleaned
+
+    def completed_milestones(self) -> list[tuple[Milestone, dt.date]]:
+        return [
+            (m, self.cleaned_data[f"milestone_{m.pk}_on"])
+            for m in self.open_milestones
+            if self.cleaned_data.get(f"milestone_{m.pk}")
+        ]
+
+
+class MilestoneCompleteForm(VersionedForm):
+    completed_on = forms.DateField(
+        label="Date completed",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date the milestone was completed",
+            "invalid": "Enter a real date, like 2026-11-20",
+        },
+    )
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        self.milestone = milestone
+        # Unique ids: the action page shows one of these forms per milestone.
+        kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-%s")
+        super().__init__(*args, version=kwargs.pop("version", milestone.version), **kwargs)
+        self.fields["completed_on"].widget.attrs["max"] = self.today.isoformat()
+        self.fields["completed_on"].initial = self.today
+
+    def _extra_kwargs(self) -> dict:
+        return {"milestone": self.milestone}
+
+    def clean_completed_on(self):
+        day = self.cleaned_data["completed_on"]
+        problem = _completion_date_errors(day, action=self.milestone.action, today=self.today)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
+
+
+class ActionReassignForm(VersionedForm):
+    """A director hands an action to another person of the same directorate."""
+
+    lead_officer = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(),
+        label="New lead officer",
+        empty_label="Choose a person",
+        error_messages={"required": "Choose the new lead officer"},
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        self.action = action
+        super().__init__(*args, version=kwargs.pop("version", action.version), **kwargs)
+
+    def add_fields(self):
+        action = self.action
+        people = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=[Role.OFFICER, Role.DIRECTOR])
+            .distinct()
+            .select_related("profile")
+            .order_by("last_name", "first_name")
+        )
+        if action.directorate_id:
+            people = people.filter(profile__directorate_id=action.directorate_id)
+        else:
+            people = people.filter(profile__council_id=action.recommendation.review.council_id)
+        self.fields["lead_officer"].queryset = people
+        self.fields["lead_officer"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.get_username()}"
+            + (f", {u.profile.job_title}" if u.profile.job_title else "")
+        )
+        self.fields["lead_officer"].initial = action.lead_officer_id
+
+    def _extra_kwargs(self) -> dict:
+        return {"action": self.action}
+
+    def clean_lead_officer(self):
+        person = self.cleaned_data["lead_officer"]
+        if person.pk == self.action.lead_officer_id:
+            raise forms.ValidationError("Choose someone other than the current lead officer")
+        return person
+
+
+class ProgressUpdateCorrectForm(VersionedForm):
+    """The performance team puts an earlier entry right by adding a correcting entry."""
+
+    corrects = forms.ModelChoiceField(
+        queryset=ProgressUpdate.objects.none(),
+        label="Entry to correct",
+        empty_label="Choose the entry",
+        error_messages={"required": "Choose the entry that is wrong"},
+    )
+    status = ProgressUpdateForm.base_fields["status"]
+    percent_complete = ProgressUpdateForm.base_fields["percent_complete"]
+    commentary = forms.CharField(
+        label="What was wrong and the corrected commentary",
+        max_length=COMMENTARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Say what was wrong with the entry",
+            "max_length": f"Commentary must be {COMMENTARY_MAX_LENGTH:,} characters or fewer "
+            "(it has %(show_value)d)",
+        },
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        self.action = action
+        super().__init__(*args, version=kwargs.pop("version", action.version), **kwargs)
+
+    def add_fields(self):
+        action = self.action
+        self.fields["corrects"].queryset = action.updates.select_related("author")
+        self.fields["corrects"].label_from_instance = lambda u: (
+            f"{timezone.localtime(u.recorded_at):%-d %b %Y %H:%M}: {u.get_status_display()}, "
+            f"{u.percent_complete}% ({u.author.get_full_name() or u.author.get_username()})"
+        )
+
+    def _extra_kwargs(self) -> dict:
+        return {"action": self.action}
+
+
+def _quarter_choices(today: dt.date) -> list[tuple[str, str]]:
+    current = FinancialQuarter.containing(today)
+    quarters = [current.previous(), current, current.next()]
+    return [(q.slug, f"{q.label} ({q.months_label})") for q in quarters]
+
+
+class UpdateRoundForm(forms.Form):
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        error_messages={"required": "Choose the quarter the updates are for"},
+    )
+    deadline = forms.DateField(
+        widget=DateInput,
+        help_text="The last day owners can record their update for this round.",
+        error_messages={
+            "required": "Enter the deadline",
+            "invalid": "Enter a real date, like 2027-01-08",
+        },
+    )
+
+    def __init__(self, *args, council, today: dt.date | None = None, **kwargs):
+        self.council = council
+        self.today = today or timezone.localdate()
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = _quarter_choices(self.today)
+        self.fields["quarter"].initial = FinancialQuarter.containing(self.today).slug
+        describe_fields(govuk_style(self))
+
+    def clean_quarter(self):
+        return FinancialQuarter.parse(self.cleaned_data["quarter"])
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < self.today:
+            raise forms.ValidationError("The deadline cannot be in the past")
+        return deadline
+
+    def clean(self):
+        from actions.models import UpdateRound
+
+        cleaned = super().clean()
+        quarter = cleaned.get("quarter")
+        if (
+            quarter
+            and UpdateRound.objects.open()
+            .filter(
+                council=self.council,
+                quarter_start_year=quarter.start_year,
+                quarter_number=quarter.number,
+            )
+            .exists()
+        ):
+            self.add_error("quarter", f"A round for {quarter.label} is already open")
+        return cleaned

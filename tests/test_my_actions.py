@@ -1,0 +1,269 @@
+"""My actions: the officer's quarter-end list, and the performance team's update rounds."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.services import person_ensure
+from actions.models import UpdateRound
+from actions.services import progress_update_create, update_round_open
+from tests.factories import (
+    ActionFactory,
+    DirectorateFactory,
+    MilestoneFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    UserFactory,
+)
+from tracker.quarters import FinancialQuarter
+
+pytestmark = pytest.mark.django_db
+
+
+def at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+@pytest.fixture
+def review(council):
+    return ReviewFactory(council=council, title="Corporate Peer Challenge 2023")
+
+
+def make_actions(review, lead, count, *, directorate=None, start_number=1):
+    actions = []
+    for n in range(start_number, start_number + count):
+        action = ActionFactory(
+            recommendation=RecommendationFactory(review=review, number=n),
+            reference=f"R{n}.1",
+            lead_officer=lead,
+            directorate=directorate,
+        )
+        MilestoneFactory(action=action, due_date=dt.date(2024, 6, 30))
+        MilestoneFactory(action=action, due_date=dt.date(2030, 6, 30))
+        progress_update_create(
+            action=action, author=lead, status="on_track", percent_complete=10 * n % 100
+        )
+        actions.append(action)
+    return actions
+
+
+def test_it_lists_only_the_actions_i_lead_or_contribute_to(client, officer, review, council):
+    mine = make_actions(review, officer, 2)
+    someone_else = UserFactory()
+    theirs = make_actions(review, someone_else, 1, start_number=5)[0]
+    helping = make_actions(review, someone_else, 1, start_number=7)[0]
+    helping.contributors.add(officer)
+    client.force_login(officer)
+    table = client.get(reverse("actions:my_actions")).context["table"]
+    shown = {row.record.reference for row in table.rows}
+    assert shown == {mine[0].reference, mine[1].reference, helping.reference}
+    assert theirs.reference not in shown
+
+
+def test_a_director_sees_every_action_of_their_directorate(client, personas, review, directorate):
+    other = DirectorateFactory(council=directorate.council, name="Invest Sefton")
+    ours = make_actions(review, UserFactory(), 2, directorate=directorate)
+    make_actions(review, UserFactory(), 1, directorate=other, start_number=5)
+    client.force_login(personas[Role.DIRECTOR])
+    table = client.get(reverse("actions:my_actions")).context["table"]
+    assert {row.record.pk for row in table.rows} == {a.pk for a in ours}
+
+
+def test_it_flags_actions_not_updated_this_quarter_and_overdue_milestones(client, officer, review):
+    fresh, stale = make_actions(review, officer, 2)
+    quarter = FinancialQuarter.containing(timezone.localdate())
+    stale.updates.update(recorded_at=at(quarter.previous().end))
+    fresh.milestones.update(completed_on=dt.date(2024, 6, 1))
+    client.force_login(officer)
+    response = client.get(reverse("actions:my_actions"))
+    rows = {row.record.pk: row.record for row in response.context["table"].rows}
+    assert rows[stale.pk].updated_this_quarter is False
+    assert rows[fresh.pk].updated_this_quarter is True
+    assert rows[stale.pk].has_overdue_milestone is True
+    assert rows[fresh.pk].has_overdue_milestone is False
+    assert rows[fresh.pk].next_milestone_due is None
+    assert rows[stale.pk].next_milestone_due == dt.date(2024, 6, 30)
+    page = response.content.decode()
+    assert page.count("Not updated this quarter</strong>") == 1
+    assert page.count("Milestone overdue</strong>") == 1
+
+
+def test_it_groups_rows_by_review_and_recommendation(client, officer, review):
+    later = make_actions(review, officer, 1, start_number=9)[0]
+    earlier = make_actions(review, officer, 1, start_number=2)[0]
+    client.force_login(officer)
+    page = client.get(reverse("actions:my_actions")).content.decode()
+    assert page.count('class="govuk-table__row app-group-row"') == 2
+    assert page.index(">R2</a>") < page.index(earlier.reference) < page.index(">R9</a>")
+    assert page.index(">R9</a>") < page.index(later.reference)
+    assert "Corporate Peer Challenge 2023" in page
+
+
+def test_it_filters_by_status_and_sorts_by_last_update(client, officer, review):
+    _, two, _ = make_actions(review, officer, 3)
+    progress_update_create(
+        action=two, author=officer, status="at_risk", percent_complete=5, commentary="Late"
+    )
+    client.force_login(officer)
+    table = client.get(reverse("actions:my_actions"), {"status": "at_risk"}).context["table"]
+    assert [row.record.pk for row in table.rows] == [two.pk]
+    table = client.get(reverse("actions:my_actions"), {"sort": "-last_update_at"}).context["table"]
+    assert next(iter(table.rows)).record.pk == two.pk
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(
+    client, officer, review, django_assert_max_num_queries
+):
+    make_actions(review, officer, 2)
+    client.force_login(officer)
+    url = reverse("actions:my_actions")
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    make_actions(review, officer, 15, start_number=3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["table"].rows) == 17
+
+
+def test_it_paginates(client, officer, review):
+    make_actions(review, officer, 27)
+    client.force_login(officer)
+    response = client.get(reverse("actions:my_actions"))
+    assert len(response.context["table"].page.object_list) == 25
+    assert 'class="govuk-pagination"' in response.content.decode()
+
+
+def test_the_navigation_offers_my_actions_to_officers_and_rounds_to_the_performance_team(
+    client, personas
+):
+    client.force_login(personas[Role.OFFICER])
+    page = client.get(reverse("actions:my_actions")).content.decode()
+    assert ">My actions</strong>" in page and "Update rounds" not in page
+    client.force_login(personas[Role.CABINET])
+    page = client.get(reverse("actions:action_list")).content.decode()
+    assert "My actions" not in page
+    client.force_login(personas[Role.PERFORMANCE])
+    assert "Update rounds" in client.get(reverse("actions:action_list")).content.decode()
+
+
+# Update rounds.
+
+
+@pytest.fixture
+def current_quarter():
+    return FinancialQuarter.containing(timezone.localdate())
+
+
+def test_the_performance_team_opens_a_round_and_owners_see_what_is_outstanding(
+    client, personas, council, review, current_quarter
+):
+    officer = personas[Role.OFFICER]
+    done, outstanding = make_actions(review, officer, 2)
+    outstanding.updates.update(recorded_at=at(current_quarter.previous().end))
+    client.force_login(personas[Role.PERFORMANCE])
+    deadline = timezone.localdate() + dt.timedelta(days=14)
+    response = client.post(
+        reverse("actions:round_create"),
+        {"quarter": current_quarter.slug, "deadline": deadline.isoformat()},
+    )
+    update_round = UpdateRound.objects.get()
+    assert response["Location"] == update_round.get_absolute_url()
+    team_page = client.get(update_round.get_absolute_url()).content.decode()
+    assert outstanding.reference in team_page and done.reference not in team_page
+
+    client.force_login(officer)
+    page = client.get(reverse("actions:my_actions"))
+    assert page.context["outstanding"] == [outstanding]
+    assert f"Updates for {current_quarter.label} are due by" in page.content.decode()
+
+
+def test_a_second_open_round_for_the_same_quarter_is_refused(
+    client, personas, council, current_quarter
+):
+    update_round_open(
+        council=council,
+        quarter=current_quarter,
+        deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )
+    client.force_login(personas[Role.PERFORMANCE])
+    response = client.post(
+        reverse("actions:round_create"),
+        {"quarter": current_quarter.slug, "deadline": current_quarter.end.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "already open" in " ".join(response.context["form"].errors["quarter"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UpdateRound.objects.create(
+            council=council,
+            quarter_start_year=current_quarter.start_year,
+            quarter_number=current_quarter.number,
+            deadline=current_quarter.end,
+            opened_by=personas[Role.PERFORMANCE],
+        )
+
+
+def test_a_closed_round_can_be_opened_again(client, personas, council, current_quarter):
+    first = update_round_open(
+        council=council,
+        quarter=current_quarter,
+        deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )
+    client.force_login(personas[Role.PERFORMANCE])
+    client.post(reverse("actions:round_close", kwargs={"pk": first.pk}))
+    first.refresh_from_db()
+    assert not first.is_open
+    update_round_open(
+        council=council,
+        quarter=current_quarter,
+        deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )
+    assert UpdateRound.objects.open().count() == 1
+
+
+def test_reminders_email_each_owner_once_listing_their_outstanding_actions(
+    personas, council, review, current_quarter
+):
+    officer = personas[Role.OFFICER]
+    officer.email = "officer@example.org"
+    officer.save()
+    colleague = person_ensure(
+        username="colleague", council=council, role=Role.OFFICER, email="colleague@example.org"
+    )
+    mine = make_actions(review, officer, 2)
+    theirs = make_actions(review, colleague, 1, start_number=5)
+    up_to_date = make_actions(review, colleague, 1, start_number=7)[0]
+    for action in [*mine, *theirs]:
+        action.updates.update(recorded_at=at(current_quarter.previous().end))
+    progress_update_create(
+        action=up_to_date, author=colleague, status="on_track", percent_complete=50
+    )
+    update_round = update_round_open(
+        council=council,
+        quarter=current_quarter,
+        deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )
+
+    call_command("send_update_reminders", "--round", str(update_round.pk), "--dry-run")
+    assert mail.outbox == []
+
+    out = StringIO()
+    call_command("send_update_reminders", stdout=out)
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert set(by_recipient) == {"officer@example.org", "colleague@example.org"}
+    officer_mail = by_recipient["officer@example.org"].body
+    assert all(a.reference in officer_mail for a in mine)
+    assert up_to_date.reference not in by_recipient["colleague@example.org"].body
+    assert current_quarter.label in by_recipient["officer@example.org"].subject
+    assert "3 outstanding action(s); emailed 2 owner(s)." in out.getvalue()
