@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from reviews.models import (
     Council,
@@ -48,7 +49,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "slug",
@@ -98,7 +99,7 @@ class FeedbackInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "title", "review", "theme"]
     list_display_links = ["reference", "title"]
     list_filter = ["review__council", "review", "theme"]
@@ -114,21 +115,21 @@ class RecommendationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "number", "review"]
     list_filter = ["review"]
     search_fields = ["title", "description"]
 
 
 @admin.register(PeerFeedback)
-class PeerFeedbackAdmin(admin.ModelAdmin):
+class PeerFeedbackAdmin(SimpleHistoryAdmin):
     list_display = ["recommendation", "review", "theme"]
     list_filter = ["review"]
     search_fields = ["text", "recommendation__title"]
 
 
 @admin.register(RecommendationLink)
-class RecommendationLinkAdmin(admin.ModelAdmin):
+class RecommendationLinkAdmin(SimpleHistoryAdmin):
     list_display = ["later", "kind", "earlier"]
     list_filter = ["kind"]
     autocomplete_fields = ["later", "earlier"]

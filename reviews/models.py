@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from actions.choices import ActionStatus
 from reviews.choices import LinkKind, ReviewKind
@@ -105,6 +106,7 @@ class Review(models.Model):
     source_document = models.CharField(max_length=200, blank=True)
 
     objects = ReviewQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["council", "onsite_start"]
@@ -168,6 +170,8 @@ class Theme(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["review", "number"]
         verbose_name = "theme"
@@ -210,6 +214,7 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review__onsite_start", "review", "number"]
@@ -261,6 +266,8 @@ class RecommendationLink(models.Model):
     evidence = models.TextField(blank=True, help_text="The words in the reports behind the link.")
     evidence_source = models.CharField(max_length=200, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["later", "earlier"]
         verbose_name = "link between recommendations"
@@ -298,6 +305,8 @@ class PeerFeedback(models.Model):
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="feedback"
     )
     text = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "recommendation__number"]

@@ -33,7 +33,7 @@ def test_the_overview_lists_all_four_reviews_with_their_recommendations(
     client, sefton, cabinet_member
 ):
     client.force_login(cabinet_member)
-    response = client.get("/")
+    response = client.get(reverse("reviews:overview"))
     assert response.status_code == 200
     page = response.content.decode()
     for title in ("Corporate Peer Challenge", "Progress", "Revisit"):
@@ -50,7 +50,7 @@ def test_the_overview_runs_the_same_number_of_queries_whatever_the_data(
 ):
     client.force_login(cabinet_member)
     with django_assert_max_num_queries(12):
-        client.get("/")
+        client.get(reverse("reviews:overview"))
 
 
 def test_a_recommendation_page_shows_its_lineage_and_feedback(client, sefton, cabinet_member):
@@ -58,7 +58,7 @@ def test_a_recommendation_page_shows_its_lineage_and_feedback(client, sefton, ca
     url = reverse("reviews:recommendation_detail", kwargs={"slug": "2022-revisit", "number": 5})
     page = client.get(url).content.decode()
     assert "Peer feedback" in page
-    assert "Corporate Peer Challenge" in page and "follows up" in page
+    assert "Corporate Peer Challenge" in page and "follows up" in page.lower()
 
 
 def test_a_review_page_shows_its_cycle_and_peer_team(client, sefton, cabinet_member):

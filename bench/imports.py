@@ -1,0 +1,101 @@
+"""Import speed: a 2,000-row action plan (the upload limit) previewed and applied, then its
+quarterly update sheet exported, filled in on every row, previewed and applied. Run by
+``python -m bench`` after the page timings, in the same throwaway database."""
+
+import datetime as dt
+import io
+import time
+
+from django.contrib.auth import get_user_model
+from openpyxl import Workbook, load_workbook
+
+from actions.models import Action
+from imports import exports
+from imports.choices import ImportKind
+from imports.parsing import MAX_ROWS
+from imports.services import import_batch_apply, import_batch_create
+from reviews.models import Review
+
+DATES = ["31/03/2025", "30 June 2025", "September 2025", "Q3 2025/26", "2025/26 Q4"]
+
+
+def _plan_xlsx(numbers: list[int], lead_email: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Rec no.", "Action ref", "Action", "Lead officer", "Start date",
+                  "Timescale", "Milestones", "RAG", "% complete", "Latest update"])  # fmt: skip
+    for n in range(MAX_ROWS):
+        sheet.append([
+            numbers[n % len(numbers)], f"B{n + 1}", f"Benchmark action number {n + 1}",
+            lead_email, dt.datetime(2024, 4, 1), DATES[n % len(DATES)],
+            f"First step - 30/09/2024\nSecond step - {DATES[n % len(DATES)]}",
+            "Green", 10 + n % 80, f"Progress note {n + 1}.",
+        ])  # fmt: skip
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _timed(label: str, rows: int, work, print_line):
+    started = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - started
+    print_line(f"  {label:<44} {seconds:7.2f} s  {rows / seconds:7.0f} rows/s")
+    return result
+
+
+def run(print_line) -> None:
+    review = Review.objects.get(slug="2023-cpc")
+    user = get_user_model().objects.get(username="performance")
+    numbers = list(review.recommendations.values_list("number", flat=True))
+    content = _plan_xlsx(numbers, user.email)
+    print_line(f"Spreadsheet import ({MAX_ROWS:,} rows, {len(content) / 1024:.0f} KB XLSX)")
+    batch = _timed(
+        "Action plan: upload and preview",
+        MAX_ROWS,
+        lambda: import_batch_create(
+            kind=ImportKind.ACTION_PLAN,
+            content=content,
+            filename="bench.xlsx",
+            council=review.council,
+            review=review,
+            uploaded_by=user,
+        ),
+        print_line,
+    )
+    if batch.errors:
+        raise SystemExit(f"bench plan has problems: {batch.errors[:3]}")
+    _timed("Action plan: confirm (re-check and write)", MAX_ROWS,
+           lambda: import_batch_apply(batch=batch, user=user), print_line)  # fmt: skip
+    actions = exports.actions_for_export(Action.objects.filter(reference__startswith="B"))
+    sheet_bytes = _timed(
+        "Quarterly update sheet: export",
+        MAX_ROWS,
+        lambda: exports.quarterly_update_xlsx(actions, title="bench"),
+        print_line,
+    )
+    workbook = load_workbook(io.BytesIO(sheet_bytes))
+    sheet = workbook.worksheets[0]
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 10, "Amber")
+        sheet.cell(row, 11, 50)
+        sheet.cell(row, 12, "Slipped a month.")
+    out = io.BytesIO()
+    workbook.save(out)
+    updates = _timed(
+        "Quarterly updates: upload and preview",
+        MAX_ROWS,
+        lambda: import_batch_create(
+            kind=ImportKind.QUARTERLY_UPDATES,
+            content=out.getvalue(),
+            filename="q.xlsx",
+            council=review.council,
+            review=review,
+            uploaded_by=user,
+        ),
+        print_line,
+    )
+    if updates.errors or len(updates.summary["updated"]) != MAX_ROWS:
+        raise SystemExit(f"bench updates went wrong: {updates.errors[:3]}")
+    _timed("Quarterly updates: confirm", MAX_ROWS,
+           lambda: import_batch_apply(batch=updates, user=user), print_line)  # fmt: skip

@@ -1,0 +1,514 @@
+"""Load (and optionally fault) test: the app under gunicorn on 127.0.0.1 with PostgreSQL.
+
+50 simulated officers each sign in and add progress updates to their own action through the real
+update form (CSRF token, version check and all) while 20 Cabinet members read the dashboard and
+the reviews overview, for a bounded time. Afterwards every update the server acknowledged (a
+redirect after POST) must be in the database exactly once.
+
+    python -m bench.load                 # 30 s of load
+    python -m bench.load --fault         # ... and PostgreSQL stopped for ~8 s in the middle
+    LOAD_SECONDS=60 python -m bench.load
+
+It uses its own database ``pct_load`` (created, then dropped) on the PostgreSQL server at
+127.0.0.1:5432; it only ever sends traffic to 127.0.0.1. ``--fault`` stops and restarts the
+whole local PostgreSQL cluster: never run it while others depend on that server.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
+LOAD_DB = "pct_load"
+OFFICERS = int(os.environ.get("LOAD_OFFICERS", "50"))
+CABINET_MEMBERS = int(os.environ.get("LOAD_CABINET", "20"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
+PASSWORD = "load-test-" + secrets.token_hex(8)
+CLEAN_ERROR_PAGE = "Sorry, there is a problem with the service"
+
+
+def database_url(name: str) -> str:
+    return f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+
+
+def app_env(db_name: str, **extra) -> dict[str, str]:
+    """Production settings (no DEBUG), as behind the council's TLS proxy."""
+    unwanted = ("DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tracker.settings",
+        DATABASE_URL=database_url(db_name),
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,testserver",  # testserver: backup_restore's Client
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="ERROR",
+        LOGIN_FAILURE_LIMIT="1000",
+        **extra,
+    )
+    return env
+
+
+def pg_tool(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - fixed PostgreSQL client tools, our own arguments
+        [args[0], "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], *args[1:]],
+        capture_output=True,
+        text=True,
+        check=check,
+    )
+
+
+def pg_ready() -> bool:
+    return pg_tool("pg_isready", "-q", check=False).returncode == 0
+
+
+def manage(db_name: str, *args: str, debug: bool = False, code: str | None = None) -> str:
+    env = app_env(db_name, **({"DEBUG": "1"} if debug else {}))
+    command = [PYTHON, "manage.py", *args] + (["-c", code] if code else [])
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+# Run inside `manage.py shell`: one action per simulated officer, and the Cabinet members.
+SETUP_PEOPLE = """
+from accounts.choices import Role
+from accounts.services import person_ensure
+from actions.models import Action
+from reviews.models import Council, Recommendation
+council = Council.objects.get()
+recommendation = Recommendation.objects.filter(review__council=council).first()
+directorate = council.directorates.first()
+for i in range({officers}):
+    user = person_ensure(username=f"load-officer-{{i}}", council=council, role=Role.OFFICER,
+                         directorate=directorate)
+    action = Action.objects.create(recommendation=recommendation, reference=f"LOAD.{{i}}",
+                                   description="Load-test action", lead_officer=user,
+                                   directorate=directorate)
+    print("ACTION", user.username, action.pk)
+for i in range({cabinet}):
+    person_ensure(username=f"load-cabinet-{{i}}", council=council, role=Role.CABINET)
+# One (deliberately slow) password hash for everyone, not one each.
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+get_user_model().objects.filter(username__startswith="load-").update(
+    password=make_password("{password}"))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Results:
+    """What every simulated person saw; appended to from many threads."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "update": []})
+    statuses: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    unclean_errors: int = 0
+    acknowledged: list[str] = field(default_factory=list)
+    timeline: list[tuple[float, bool]] = field(default_factory=list)
+
+    def record(self, kind: str, started: float, status: int | None, body: str = "") -> None:
+        elapsed = time.perf_counter() - started
+        ok = status is not None and status < 500
+        with self.lock:
+            self.latencies[kind].append(elapsed)
+            self.statuses[status or "no answer"] += 1
+            self.timeline.append((time.monotonic(), ok))
+            clean = CLEAN_ERROR_PAGE in body and "Traceback" not in body
+            if status is not None and status >= 500 and not clean:
+                self.unclean_errors += 1
+
+
+class Browser:
+    """A person's session: cookies and CSRF token over one keep-alive connection."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.connection = None
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        headers = {
+            "Host": f"127.0.0.1:{self.port}",
+            # As the TLS proxy would say; Django's CSRF origin check then applies in full.
+            "X-Forwarded-Proto": "https",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"https://127.0.0.1:{self.port}"
+            headers["Referer"] = f"https://127.0.0.1:{self.port}{path}"
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt or method == "POST":  # never resend a POST: it may have landed
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, response.getheader("Location", ""), text
+
+    def sign_in(self, username: str) -> None:
+        _, _, page = self.request("GET", "/accounts/login/")
+        status, _, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {
+                "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"),
+                "username": username,
+                "password": PASSWORD,
+                "next": "/",
+            },
+        )
+        if status != 302:
+            raise RuntimeError(f"{username} could not sign in ({status})")
+
+
+def hidden(page: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', page) or re.search(
+        rf'value="([^"]*)" name="{name}"', page
+    )
+    return match.group(1) if match else ""
+
+
+def officer_loop(browser, username, action_pk, deadline, results: Results):
+    sequence = 0
+    path = f"/actions/{action_pk}/updates/new/"
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            status, _, page = browser.request("GET", path)
+            results.record("read", started, status, page)
+            if status != 200:
+                time.sleep(0.5)
+                continue
+            sequence += 1
+            marker = f"load {username} #{sequence}"
+            form = {
+                "csrfmiddlewaretoken": hidden(page, "csrfmiddlewaretoken"),
+                "version": hidden(page, "version"),
+                "seen_at": hidden(page, "seen_at"),
+                "status": "on_track",
+                "percent_complete": str(sequence % 100),
+                "commentary": marker,
+                "evidence_url": "",
+            }
+            started = time.perf_counter()
+            status, location, page = browser.request("POST", path, form)
+            results.record("update", started, status, page)
+            if status == 302 and "/login/" not in location:
+                with results.lock:
+                    results.acknowledged.append(marker)
+            elif status < 500:
+                results.errors.append(f"{username}: update answered {status}")
+        except Exception as error:
+            results.record("update", started, None)
+            results.errors.append(f"{username}: {type(error).__name__}")
+            time.sleep(0.5)
+
+
+def cabinet_loop(browser, username, deadline, results: Results):
+    pages = ["/", "/reviews/"]
+    n = 0
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            status, _, page = browser.request("GET", pages[n % 2])
+            results.record("read", started, status, page)
+        except Exception as error:
+            results.record("read", started, None)
+            results.errors.append(f"{username}: {type(error).__name__}")
+            time.sleep(0.5)
+        n += 1
+
+
+def sign_everyone_in(port, usernames, results: Results) -> dict[str, Browser]:
+    """Sign everyone in before the clock starts: password hashing is slow on purpose."""
+    browsers = {}
+    gate = threading.Semaphore(4)  # a few at a time, as people arrive, not 70 hashes at once
+
+    def sign_in(name):
+        browser = Browser(port)
+        try:
+            with gate:
+                browser.sign_in(name)
+            browsers[name] = browser
+        except Exception as error:
+            results.errors.append(f"{name}: {error}")
+
+    threads = [threading.Thread(target=sign_in, args=(name,)) for name in usernames]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    return browsers
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
+
+
+def stop_postgres() -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop", "-m", "fast"],  # noqa: S607
+        check=True,
+        capture_output=True,
+    )
+
+
+def start_postgres() -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    subprocess.run(  # noqa: S603
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],  # noqa: S607
+        check=True,
+        capture_output=True,
+    )
+    for _ in range(60):
+        if pg_ready():
+            return
+        time.sleep(0.5)
+    raise RuntimeError("PostgreSQL did not come back")
+
+
+def prepare_database(print_line, db_name: str = LOAD_DB) -> dict[str, int]:
+    """A fresh database with Sefton's data, the sample plan and the simulated people."""
+    pg_tool("dropdb", "--if-exists", db_name)
+    pg_tool("createdb", db_name)
+    manage(db_name, "migrate", "--noinput")
+    manage(db_name, "load_sefton")
+    manage(db_name, "load_demo", debug=True)
+    out = manage(
+        db_name,
+        "shell",
+        code=SETUP_PEOPLE.format(officers=OFFICERS, cabinet=CABINET_MEMBERS, password=PASSWORD),
+    )
+    actions = {
+        line.split()[1]: int(line.split()[2])
+        for line in out.splitlines()
+        if line.startswith("ACTION")
+    }
+    print_line(f"  database {db_name}: Sefton data, sample plan, {len(actions)} officers' actions")
+    return actions
+
+
+def start_gunicorn(db_name: str, port: int, log) -> subprocess.Popen:
+    gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
+    server = subprocess.Popen(  # noqa: S603
+        [
+            gunicorn,
+            "tracker.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "30",
+            "--log-level",
+            "warning",
+            "--preload",  # import Django once, before forking, so every worker is ready
+        ],
+        cwd=ROOT,
+        env=app_env(db_name),
+        stdout=subprocess.DEVNULL,
+        # A file, not a pipe: nobody reads a pipe during the run, and once its buffer is full
+        # every worker blocks writing its error log (a hang that looks like the app's fault).
+        stderr=log,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            # Warm every worker (and its database connection) before the clock starts.
+            for _ in range(16):
+                Browser(port).request("GET", "/accounts/login/")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stored_updates(db_name: str) -> Counter:
+    out = pg_tool(
+        "psql",
+        "-d",
+        db_name,
+        "-tA",
+        "-c",
+        "SELECT commentary FROM actions_progressupdate WHERE commentary LIKE 'load %'",
+    ).stdout
+    return Counter(line for line in out.splitlines() if line)
+
+
+def run(print_line=print, *, fault: bool = False, keep_database: bool = False) -> dict:
+    """Run the load (and fault) test and print its figures; returns them too."""
+    title = "Load test with PostgreSQL stopped mid-run" if fault else "Load test"
+    print_line(
+        f"{title} ({OFFICERS} officers updating, {CABINET_MEMBERS} Cabinet members "
+        f"reading, {SECONDS:.0f} s, gunicorn 4 workers x 4 threads, PostgreSQL)"
+    )
+    if not pg_ready():
+        print_line("  skipped: no PostgreSQL at 127.0.0.1:5432")
+        return {}
+    actions = prepare_database(print_line)
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed once gunicorn has stopped
+        prefix="pct-load-gunicorn-", suffix=".log", delete=False
+    )
+    server = start_gunicorn(LOAD_DB, port, log)
+    results = Results()
+    fault_window = None
+    try:
+        people = [(f"load-cabinet-{i}", None) for i in range(CABINET_MEMBERS)]
+        people += list(actions.items())
+        browsers = sign_everyone_in(port, [name for name, _ in people], results)
+        deadline = time.monotonic() + SECONDS
+        threads = [
+            threading.Thread(
+                target=officer_loop if pk else cabinet_loop,
+                args=(browsers[name], name, pk, deadline, results)
+                if pk
+                else (browsers[name], name, deadline, results),
+            )
+            for name, pk in people
+            if name in browsers
+        ]
+        began = time.monotonic()
+        for thread in threads:
+            thread.start()
+        if fault:
+            time.sleep(SECONDS / 3)
+            stopped_at = time.monotonic()
+            stop_postgres()
+            time.sleep(6)
+            start_postgres()
+            fault_window = (stopped_at, time.monotonic())
+            print_line(
+                f"  PostgreSQL stopped at {stopped_at - began:.1f} s, back after "
+                f"{fault_window[1] - stopped_at:.1f} s"
+            )
+        for thread in threads:
+            thread.join(SECONDS + 60)
+        elapsed = time.monotonic() - began
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    log.close()
+    tracebacks = Path(log.name).read_text(errors="replace").count("Traceback")
+    print_line(f"  server log {log.name}: {tracebacks} tracebacks (logged, never shown to users)")
+    figures = report(print_line, results, elapsed, fault_window)
+    if not keep_database:
+        pg_tool("dropdb", "--if-exists", LOAD_DB)
+    return figures
+
+
+def report(print_line, results: Results, elapsed: float, fault_window) -> dict:
+    everything = results.latencies["read"] + results.latencies["update"]
+    total = len(everything)
+    failed = sum(
+        n for status, n in results.statuses.items() if status == "no answer" or status >= 500
+    )
+    stored = stored_updates(LOAD_DB)
+    acknowledged = Counter(results.acknowledged)
+    lost = [m for m in acknowledged if stored[m] == 0]
+    doubled = [m for m, n in stored.items() if n > 1]
+    unacknowledged_saved = sum(1 for m in stored if m not in acknowledged)
+    figures = {
+        "requests": total,
+        "rps": total / elapsed,
+        "p50": percentile(everything, 50),
+        "p95": percentile(everything, 95),
+        "p99": percentile(everything, 99),
+        "errors": failed,
+        "acknowledged": len(acknowledged),
+        "lost": len(lost),
+        "doubled": len(doubled),
+    }
+    print_line(f"  {total} requests in {elapsed:.1f} s: {figures['rps']:.1f} requests/s")
+    print_line(
+        f"  latency p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms, "
+        f"p99 {figures['p99']:.0f} ms (reads p50 "
+        f"{percentile(results.latencies['read'], 50):.0f} ms, updates p50 "
+        f"{percentile(results.latencies['update'], 50):.0f} ms)"
+    )
+    print_line(f"  errors: {failed} (5xx or no answer); statuses {dict(results.statuses)}")
+    print_line(
+        f"  updates acknowledged {len(acknowledged)}, in the database {sum(stored.values())}: "
+        f"lost {len(lost)}, stored twice {len(doubled)}, saved without an answer "
+        f"{unacknowledged_saved}"
+    )
+    if results.errors:
+        kinds = Counter(error.split(": ", 1)[-1] for error in results.errors)
+        print_line(f"  most frequent problems: {kinds.most_common(4)}")
+    if fault_window:
+        after = [ok for t, ok in results.timeline if t > fault_window[1] + 5]
+        during = [ok for t, ok in results.timeline if fault_window[0] <= t <= fault_window[1]]
+        figures.update(
+            unclean_errors=results.unclean_errors,
+            failed_during=during.count(False),
+            recovered=bool(after) and all(after[-20:]),
+        )
+        print_line(
+            f"  during the outage {during.count(False)} of {len(during)} requests failed; "
+            f"error pages without the clean 500 page: {results.unclean_errors}"
+        )
+        print_line(
+            f"  5 s after PostgreSQL was back: {after.count(True)} of {len(after)} requests "
+            f"succeeded; recovered by itself: {'yes' if figures['recovered'] else 'NO'}"
+        )
+    return figures
+
+
+if __name__ == "__main__":
+    outcome = run(print, fault="--fault" in sys.argv)
+    if not pg_ready():
+        start_postgres()
+    sys.exit(1 if outcome and (outcome["lost"] or outcome["doubled"]) else 0)

@@ -1,0 +1,41 @@
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from dashboard.selectors import dashboard_for
+from reviews.choices import ReviewKind
+from reviews.models import Review
+
+
+class DashboardView(TemplateView):
+    """Cabinet and Scrutiny's view of one review's plan (the latest CPC unless ?review= picks
+    another): headline figures, direction of travel and charts, each drilling down."""
+
+    template_name = "dashboard/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        reviews = list(
+            Review.objects.visible_to(self.request.user)
+            .exclude(kind=ReviewKind.PROGRESS_REVIEW)
+            .order_by("-onsite_start")
+        )
+        slug = self.request.GET.get("review")
+        if slug:
+            review = next((r for r in reviews if r.slug == slug), None)
+            if review is None:
+                raise Http404("No such review")
+        else:
+            cpcs = [r for r in reviews if r.kind == ReviewKind.CPC]
+            review = cpcs[0] if cpcs else (reviews[0] if reviews else None)
+        dashboard = (
+            dashboard_for(user=self.request.user, review=review, today=timezone.localdate())
+            if review
+            else None
+        )
+        return super().get_context_data(
+            reviews=reviews,
+            review=review,
+            dashboard=dashboard,
+            show_sample_banner=bool(dashboard and dashboard.has_sample),
+            **kwargs,
+        )
