@@ -1,0 +1,291 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from accounts.roles import is_performance_team
+from reports.choices import ReportStatus
+from reviews.models import Council, Review, council_of
+from tracker.quarters import FinancialQuarter
+
+
+class FrontSheet(models.Model):
+    """The fixed fields of a Cabinet report's front sheet and opening sections, with the wording
+    of Sefton's own Cabinet reports as defaults. A council's ``ReportSettings`` holds its
+    defaults; each ``CabinetReport`` starts from a copy it may edit."""
+
+    report_to = models.CharField(max_length=200, default="Cabinet")
+    report_of = models.CharField(
+        max_length=300, default="Executive Director of Corporate Resources and Customer Services"
+    )
+    wards_affected = models.CharField(max_length=300, default="(All Wards);")
+    portfolio = models.CharField(
+        max_length=300, default="Cabinet Member - Regulatory, Compliance and Corporate Services"
+    )
+    is_key_decision = models.BooleanField("is this a key decision", default=False)
+    in_forward_plan = models.BooleanField("included in forward plan", default=False)
+    is_exempt = models.BooleanField("exempt / confidential report", default=False)
+    reasons = models.TextField(
+        "reasons for the recommendation(s)",
+        default=(
+            "Peer challenges are a proven tool for sector-led improvement. Cabinet agreed an "
+            "action plan in response to the peer team's recommendations and receives a report "
+            "on its progress every quarter, so that Members can hold the Council to account "
+            "for delivering it."
+        ),
+    )
+    alternative_options = models.TextField(
+        "alternative options considered and rejected", default="NA"
+    )
+    revenue_costs = models.TextField(
+        default=(
+            "The report does not have direct implications for finances or resources. Where an "
+            "action in the plan has implications that cannot be contained within existing "
+            "budgets there will be a separate report to Cabinet or Cabinet Member seeking "
+            "approval in accordance with the Council's constitution."
+        )
+    )
+    capital_costs = models.TextField(
+        default="The report does not have direct implications for capital resources."
+    )
+    resource_implications = models.TextField(
+        "resource implications (financial, IT, staffing and assets)",
+        default="The report does not have direct implications for finances or resources.",
+    )
+    legal_implications = models.TextField(
+        default="There are no implications arising directly out of this report."
+    )
+    equality_implications = models.TextField(default="There are no equality implications.")
+    climate_implications = models.TextField(
+        "climate emergency implications",
+        default="The recommendations within this report will have a neutral impact.",
+    )
+    core_purpose = models.TextField(
+        "contribution to the Council's core purpose",
+        default=(
+            "Drivers of change and reform: the Council is a self-aware learning organisation. "
+            "Reporting progress against the peer challenge action plan keeps its improvement "
+            "open to Members and residents."
+        ),
+    )
+    internal_consultations = models.TextField(
+        default=(
+            "The Executive Director of Corporate Resources and Customer Services and the Chief "
+            "Legal and Democratic Officer have been consulted and any comments have been "
+            "incorporated into the report."
+        )
+    )
+    external_consultations = models.TextField(default="NA")
+    implementation_date = models.CharField(
+        "implementation date for the decision",
+        max_length=300,
+        default="Immediately following the Cabinet meeting.",
+    )
+    contact_officer = models.CharField(max_length=200, default="Jan McMahon")
+    contact_telephone = models.CharField(
+        "telephone number", max_length=60, default="Tel: 0151 934 4431"
+    )
+    contact_email = models.EmailField("email address", default="jan.mcmahon@sefton.gov.uk")
+    background_papers = models.TextField(
+        default="Associated papers are published on the Council website."
+    )
+
+    class Meta:
+        abstract = True
+
+
+FRONT_SHEET_FIELDS = [field.name for field in FrontSheet._meta.local_fields]
+
+
+class ReportSettings(FrontSheet):
+    """A council's defaults for the front sheet of its quarterly Cabinet report."""
+
+    council = models.OneToOneField(
+        Council, on_delete=models.CASCADE, related_name="report_settings"
+    )
+
+    class Meta:
+        ordering = ["council"]
+        verbose_name = "Cabinet report defaults"
+        verbose_name_plural = "Cabinet report defaults"
+
+    def __str__(self):
+        return f"Cabinet report defaults for {self.council}"
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_superuser:
+            return self
+        council = council_of(user)
+        return self.filter(council=council) if council else self.none()
+
+
+class ReportingPeriod(models.Model):
+    """A quarter of the financial year and the Cabinet meeting its progress report goes to."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="reporting_periods")
+    quarter_slug = models.CharField(max_length=10, help_text="Such as 2024-25-Q1.")
+    start = models.DateField(editable=False)
+    end = models.DateField(editable=False)
+    meeting_date = models.DateField("date of Cabinet meeting")
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "-start"]
+        verbose_name = "reporting period"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "quarter_slug"], name="%(app_label)s_%(class)s_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="%(app_label)s_%(class)s_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_date__gt=F("end")),
+                name="%(app_label)s_%(class)s_meeting_after_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quarter.label} (Cabinet {self.meeting_date:%-d %B %Y})"
+
+    @property
+    def quarter(self) -> FinancialQuarter:
+        return FinancialQuarter.parse(self.quarter_slug)
+
+
+class CabinetReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The person's own council's reports; drafts only for the performance team."""
+        if user.is_superuser:
+            return self
+        council = council_of(user)
+        if council is None:
+            return self.none()
+        mine = self.filter(council=council)
+        return mine if is_performance_team(user) else mine.filter(status=ReportStatus.ISSUED)
+
+    def issued(self):
+        return self.filter(status=ReportStatus.ISSUED)
+
+
+class CabinetReport(FrontSheet):
+    """One version of the quarterly progress report to Cabinet: a frozen snapshot of the action
+    plan as at the quarter's end, the front sheet, and the PDF rendered from them.
+
+    A draft may be edited and re-rendered; once issued, the row and its PDF never change
+    (``reports.services`` refuses, the admin is read-only). A correction is a new version whose
+    ``supersedes`` names the issued one it replaces."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="cabinet_reports")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    reviews = models.ManyToManyField(Review, related_name="cabinet_reports")
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="superseded_by",
+    )
+    correction_note = models.TextField(
+        blank=True, help_text="For a correction: what was wrong in the version it replaces."
+    )
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
+    )
+
+    subject = models.CharField(max_length=300)
+    summary = models.TextField()
+    recommendations = models.TextField("recommendation(s)")
+    appendices = models.TextField()
+
+    snapshot = models.JSONField(default=dict, editable=False)
+    snapshot_taken_at = models.DateTimeField(null=True, editable=False)
+    pdf = models.BinaryField(null=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    pdf_pages = models.PositiveIntegerField(null=True, editable=False)
+    pdf_bytes = models.PositiveIntegerField(null=True, editable=False)
+    pdf_rendered_at = models.DateTimeField(null=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CabinetReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period__start", "-version"]
+        verbose_name = "Cabinet report"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "version"], name="%(app_label)s_%(class)s_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="%(app_label)s_%(class)s_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.DRAFT)
+                | (
+                    Q(pdf__isnull=False)
+                    & ~Q(pdf_sha256="")
+                    & Q(issued_at__isnull=False)
+                    & Q(issued_by__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_issued_has_pdf",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | Q(version__gt=1),
+                name="%(app_label)s_%(class)s_correction_is_later_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} (version {self.version}, {self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("reports:cabinet_report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == ReportStatus.ISSUED
+
+    @property
+    def has_pdf(self) -> bool:
+        return bool(self.pdf_sha256)
+
+    @property
+    def status_choice(self) -> ReportStatus:
+        return ReportStatus(self.status)
+
+    @property
+    def pdf_filename(self) -> str:
+        """Built from the quarter and version only: never from text a user typed."""
+        state = "" if self.is_issued else "-draft"
+        return f"cabinet-report-{self.period.quarter_slug}-v{self.version}{state}.pdf"
+
+    @property
+    def meeting_date(self) -> dt.date:
+        return self.period.meeting_date

@@ -1,0 +1,255 @@
+"""Writes of Cabinet reports. Every change to a report goes through here; an issued report is
+refused by every function except ``cabinet_report_correct``, which makes a new version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from reports import selectors
+from reports.choices import ReportStatus
+from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportingPeriod, ReportSettings
+from reports.pdf import render_pdf
+from reports.rendering import report_html
+from reviews.models import Council, Review
+from tracker.quarters import FinancialQuarter
+
+EDITABLE_FIELDS = [*FRONT_SHEET_FIELDS, "subject", "summary", "recommendations", "appendices"]
+
+
+class ReportIssued(ValidationError):
+    """An issued report was asked to change."""
+
+    def __init__(self, report: CabinetReport):
+        super().__init__(
+            f"Version {report.version} of this report was issued on "
+            f"{report.issued_at:%-d %B %Y} and cannot be changed. Make a correction instead."
+        )
+
+
+def default_texts(*, quarter: FinancialQuarter, reviews: list[Review]) -> dict[str, str]:
+    """The parts of the front sheet that name the quarter and the review(s)."""
+    titles = " and ".join(review.title for review in reviews) or "peer review"
+    end = f"{quarter.end:%-d %B %Y}"
+    return {
+        "subject": f"Local Government Association {titles}: Action Plan Progress {quarter.label}",
+        "summary": (
+            f"This report updates Cabinet on progress against the action plan agreed in "
+            f"response to the recommendations of the {titles}, as at {end} "
+            f"(the end of {quarter.label}, {quarter.months_label})."
+        ),
+        "recommendations": (
+            "Cabinet is asked to\n\n"
+            f"(1) note the progress made against the action plan as at {end}, as set out in "
+            "this report and Appendix A."
+        ),
+        "appendices": f"Appendix A - Action plan progress as at {end}",
+    }
+
+
+def report_settings_for(council: Council) -> ReportSettings:
+    settings, _ = ReportSettings.objects.get_or_create(council=council)
+    return settings
+
+
+def _locked(report: CabinetReport) -> CabinetReport:
+    """Re-read the row under a lock so two requests cannot issue or change it at once."""
+    locked = CabinetReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status == ReportStatus.ISSUED:
+        raise ReportIssued(locked)
+    return locked
+
+
+@transaction.atomic
+def cabinet_report_create(
+    *,
+    council: Council,
+    quarter: FinancialQuarter,
+    reviews: list[Review],
+    created_by,
+    meeting_date: dt.date | None = None,
+) -> CabinetReport:
+    """Start the draft report for a quarter, with the front sheet from the council's defaults
+    and a snapshot of the plan as at the quarter's end."""
+    reviews = list(reviews)
+    if not reviews:
+        raise ValidationError({"reviews": "Choose at least one review."})
+    if any(review.council_id != council.pk for review in reviews):
+        raise ValidationError({"reviews": "Choose the council's own reviews."})
+    period = _period_ensure(council=council, quarter=quarter, meeting_date=meeting_date)
+    if period.reports.exists():
+        raise ValidationError(
+            {"quarter": f"There is already a report for {quarter.label}: open it from the list."}
+        )
+    defaults = report_settings_for(council)
+    report = CabinetReport(
+        council=council,
+        period=period,
+        created_by=created_by,
+        **{name: getattr(defaults, name) for name in FRONT_SHEET_FIELDS},
+        **default_texts(quarter=quarter, reviews=reviews),
+    )
+    report.full_clean(exclude=["reviews"])
+    report.save()
+    report.reviews.set(reviews)
+    _snapshot_take(report)
+    report.save(update_fields=["snapshot", "snapshot_taken_at"])
+    return report
+
+
+def _period_ensure(
+    *, council: Council, quarter: FinancialQuarter, meeting_date: dt.date | None
+) -> ReportingPeriod:
+    period = ReportingPeriod.objects.filter(council=council, quarter_slug=quarter.slug).first()
+    if period is None:
+        if meeting_date is None:
+            raise ValidationError({"meeting_date": "Enter the date of the Cabinet meeting."})
+        period = ReportingPeriod(
+            council=council,
+            quarter_slug=quarter.slug,
+            start=quarter.start,
+            end=quarter.end,
+            meeting_date=meeting_date,
+        )
+    elif meeting_date and meeting_date != period.meeting_date:
+        if period.reports.filter(status=ReportStatus.ISSUED).exists():
+            raise ValidationError(
+                {"meeting_date": "A report for this quarter has been issued for its meeting."}
+            )
+        period.meeting_date = meeting_date
+    if period.meeting_date <= quarter.end:
+        raise ValidationError(
+            {
+                "meeting_date": "The Cabinet meeting must be after the quarter ends "
+                f"({quarter.end:%-d %B %Y})."
+            }
+        )
+    period.full_clean(validate_constraints=False)
+    period.save()
+    return period
+
+
+def _snapshot_take(report: CabinetReport) -> None:
+    reviews = list(
+        report.reviews.prefetch_related("themes", "peer_team").select_related("follows_up")
+    )
+    report.snapshot = selectors.report_snapshot(reviews=reviews, quarter=report.period.quarter)
+    report.snapshot_taken_at = timezone.now()
+
+
+@transaction.atomic
+def cabinet_report_update(*, report: CabinetReport, **fields) -> CabinetReport:
+    """Change the front sheet of a draft. Its PDF, if any, no longer matches and is discarded."""
+    unknown = set(fields) - {*EDITABLE_FIELDS, "correction_note"}
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    report = _locked(report)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean(exclude=["reviews"])
+    _pdf_discard(report)
+    report.save()
+    return report
+
+
+def _pdf_discard(report: CabinetReport) -> None:
+    report.pdf, report.pdf_sha256, report.pdf_pages, report.pdf_bytes = None, "", None, None
+    report.pdf_rendered_at = None
+
+
+def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = None):
+    """Take a fresh snapshot and render the draft's PDF.
+
+    The render happens before any write, in a child process with a time limit; only a complete
+    PDF is saved, in one transaction, so a render that fails or is stopped changes nothing."""
+    if CabinetReport.objects.filter(pk=report.pk, status=ReportStatus.ISSUED).exists():
+        raise ReportIssued(CabinetReport.objects.get(pk=report.pk))
+    draft = CabinetReport.objects.select_related("period", "council", "supersedes").get(
+        pk=report.pk
+    )
+    _snapshot_take(draft)
+    rendered = render_pdf(report_html(draft), timeout=timeout)
+    with transaction.atomic():
+        locked = _locked(draft)
+        locked.snapshot, locked.snapshot_taken_at = draft.snapshot, draft.snapshot_taken_at
+        locked.pdf = rendered.content
+        locked.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
+        locked.pdf_pages = rendered.pages
+        locked.pdf_bytes = len(rendered.content)
+        locked.pdf_rendered_at = timezone.now()
+        locked.save()
+    return locked
+
+
+def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | None = None):
+    """Issue a checked draft: from now on neither it nor its PDF changes.
+
+    The final PDF is rendered again from the draft's own snapshot (not a fresh one), so its
+    figures are the ones the performance team checked; only the draft notice goes."""
+    draft = CabinetReport.objects.select_related("period", "council", "supersedes").get(
+        pk=report.pk
+    )
+    if draft.is_issued:
+        raise ReportIssued(draft)
+    if not draft.pdf_sha256:
+        raise ValidationError("Generate the PDF before issuing the report.")
+    if timezone.localdate() <= draft.period.end:
+        raise ValidationError(
+            f"{draft.period.quarter.label} has not ended yet: issue its report after "
+            f"{draft.period.end:%-d %B %Y}."
+        )
+    if draft.supersedes_id and not draft.correction_note.strip():
+        raise ValidationError(
+            {"correction_note": "Say what this version corrects in the one it replaces."}
+        )
+    checked = draft.pdf_sha256
+    draft.status = ReportStatus.ISSUED  # in memory only, so the final PDF drops "Draft"
+    rendered = render_pdf(report_html(draft), timeout=timeout)
+    with transaction.atomic():
+        locked = _locked(draft)
+        if locked.pdf_sha256 != checked:
+            raise ValidationError(
+                "The draft changed while it was being issued. Check it again, then issue it."
+            )
+        locked.pdf = rendered.content
+        locked.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
+        locked.pdf_pages = rendered.pages
+        locked.pdf_bytes = len(rendered.content)
+        locked.pdf_rendered_at = timezone.now()
+        locked.status = ReportStatus.ISSUED
+        locked.issued_by = issued_by
+        locked.issued_at = timezone.now()
+        locked.save()
+    return locked
+
+
+@transaction.atomic
+def cabinet_report_correct(*, report: CabinetReport, created_by, correction_note: str):
+    """Start a new draft version that replaces an issued report; the issued one stays as it was."""
+    original = CabinetReport.objects.select_for_update().get(pk=report.pk)
+    if original.status != ReportStatus.ISSUED:
+        raise ValidationError("Only an issued report is corrected; edit the draft instead.")
+    if CabinetReport.objects.filter(supersedes=original).exists():
+        raise ValidationError("This version has already been corrected: correct the latest one.")
+    if not correction_note.strip():
+        raise ValidationError({"correction_note": "Say what needs correcting."})
+    latest = original.period.reports.order_by("-version").first()
+    correction = CabinetReport(
+        council=original.council,
+        period=original.period,
+        version=latest.version + 1,
+        supersedes=original,
+        correction_note=correction_note.strip(),
+        created_by=created_by,
+        **{name: getattr(original, name) for name in EDITABLE_FIELDS},
+    )
+    correction.full_clean(exclude=["reviews"])
+    correction.save()
+    correction.reviews.set(original.reviews.all())
+    _snapshot_take(correction)
+    correction.save(update_fields=["snapshot", "snapshot_taken_at"])
+    return correction

@@ -1,0 +1,226 @@
+"""The Cabinet report pages: the archive everyone signed in can read, and the performance team's
+steps from draft to issued. Other roles never see an edit control and get 403 if they post."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts.roles import is_performance_team
+from reports import selectors, services
+from reports.filtersets import CabinetReportFilterSet
+from reports.forms import CabinetReportCreateForm, CabinetReportForm, CorrectionForm
+from reports.models import CabinetReport
+from reports.pdf import RenderError
+from reports.rendering import report_html
+from reports.tables import CabinetReportTable
+from reviews.models import council_of
+
+
+class PerformanceTeamRequiredMixin:
+    """Only the corporate performance team changes reports."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_performance_team(request.user):
+            raise PermissionDenied("Only the performance team can change Cabinet reports.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReportMixin:
+    """Finds the report among those the person may see (so drafts are 404 for other roles)."""
+
+    with_pdf = False  # the PDF can be megabytes: load it only to send it
+
+    def get_report(self) -> CabinetReport:
+        reports = CabinetReport.objects.visible_to(self.request.user).select_related(
+            "period", "council", "supersedes", "created_by", "issued_by"
+        )
+        if not self.with_pdf:
+            reports = reports.defer("pdf")
+        return get_object_or_404(reports, pk=self.kwargs["pk"])
+
+
+class CabinetReportListView(SingleTableMixin, FilterView):
+    """Issued reports for everyone; drafts too for the performance team."""
+
+    table_class = CabinetReportTable
+    filterset_class = CabinetReportFilterSet
+    template_name = "reports/cabinet_report_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.cabinet_report_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_edit=is_performance_team(self.request.user), **kwargs)
+
+
+class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
+    form_class = CabinetReportCreateForm
+    template_name = "reports/cabinet_report_create.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"user": self.request.user}
+
+    def form_valid(self, form):
+        council = council_of(self.request.user)
+        if council is None:
+            raise PermissionDenied("Your account is not linked to a council.")
+        try:
+            report = services.cabinet_report_create(
+                council=council,
+                quarter=form.cleaned_data["quarter"],
+                reviews=list(form.cleaned_data["reviews"]),
+                meeting_date=form.cleaned_data["meeting_date"],
+                created_by=self.request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Draft report started. Check the front sheet, then preview it."
+        )
+        return redirect(report)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class CabinetReportDetailView(ReportMixin, DetailView):
+    template_name = "reports/cabinet_report_detail.html"
+    context_object_name = "report"
+
+    def get_object(self, queryset=None):
+        return self.get_report()
+
+    def get_context_data(self, **kwargs):
+        report = self.object
+        return super().get_context_data(
+            can_edit=is_performance_team(self.request.user),
+            headline=report.snapshot.get("headline", {}),
+            quarter=report.period.quarter,
+            reviews=report.reviews.all(),
+            correction=CabinetReport.objects.visible_to(self.request.user)
+            .filter(supersedes=report)
+            .first(),
+            correction_form=CorrectionForm(),
+            show_sample_banner=report.snapshot.get("is_sample", False),
+            **kwargs,
+        )
+
+
+class CabinetReportUpdateView(PerformanceTeamRequiredMixin, ReportMixin, FormView):
+    """Edit the front sheet of a draft."""
+
+    form_class = CabinetReportForm
+    template_name = "reports/cabinet_report_update.html"
+
+    @cached_property
+    def report(self) -> CabinetReport:
+        report = self.get_report()
+        if report.is_issued:
+            raise PermissionDenied("An issued report cannot be changed.")
+        return report
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": self.report}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.cabinet_report_update(report=self.report, **fields)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Front sheet saved. Generate the PDF again to include it.")
+        return redirect(self.report)
+
+
+class CabinetReportPreviewView(ReportMixin, View):
+    """The report as HTML, drawn from the same template and snapshot as the PDF."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponse(report_html(self.get_report(), for_screen=True))
+
+
+def cabinet_report_css(request):
+    """The report's own small stylesheet, for the browser preview (the PDF inlines it)."""
+    css = render_to_string("reports/pdf/cabinet_report.css")
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+class _ReportAction(PerformanceTeamRequiredMixin, ReportMixin, View):
+    """A POST-only step of the report's life; errors come back as a message on its page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_report()
+        try:
+            return self.act(report)
+        except (ValidationError, RenderError) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+            return redirect(report)
+
+
+class CabinetReportRenderView(_ReportAction):
+    def act(self, report):
+        report = services.cabinet_report_render_pdf(report=report)
+        messages.success(
+            self.request,
+            f"PDF draft generated: {report.pdf_pages} pages. Download it to check it, then "
+            "issue it.",
+        )
+        return redirect(report)
+
+
+class CabinetReportIssueView(_ReportAction):
+    def act(self, report):
+        report = services.cabinet_report_issue(report=report, issued_by=self.request.user)
+        messages.success(self.request, "Report issued. It is now in the archive for everyone.")
+        return redirect(report)
+
+
+class CabinetReportCorrectView(_ReportAction):
+    def act(self, report):
+        form = CorrectionForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["correction_note"])
+        correction = services.cabinet_report_correct(
+            report=report,
+            created_by=self.request.user,
+            correction_note=form.cleaned_data["correction_note"],
+        )
+        messages.success(self.request, f"Version {correction.version} started as a draft.")
+        return redirect(correction)
+
+
+class CabinetReportDownloadView(ReportMixin, View):
+    with_pdf = True
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        if not report.has_pdf:
+            raise Http404("This report has no PDF yet.")
+        response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report.pdf_filename}"'
+        response["Content-Length"] = str(len(report.pdf))
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,119 @@
+"""The Cabinet report PDF itself: it opens, says what Cabinet needs, and is accessible."""
+
+import datetime as dt
+import io
+
+import pikepdf
+import pytest
+
+from accounts.choices import Role
+from reports import services
+from tests.reports_plan import Q2, TITLES, make_plan, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rendered(council, officer, personas):
+    review, _ = make_plan(council, officer)
+    report = services.cabinet_report_create(
+        council=council,
+        quarter=Q2,
+        reviews=[review],
+        created_by=personas[Role.PERFORMANCE],
+        meeting_date=dt.date(2024, 11, 14),
+    )
+    report = services.cabinet_report_update(report=report, contact_officer="Jan McMahon")
+    return services.cabinet_report_render_pdf(report=report)
+
+
+def test_the_pdf_opens_and_its_size_and_checksum_are_recorded(rendered):
+    import hashlib
+
+    content = bytes(rendered.pdf)
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        assert len(pdf.pages) == rendered.pdf_pages >= 3
+    assert rendered.pdf_sha256 == hashlib.sha256(content).hexdigest()
+    assert rendered.pdf_bytes == len(content)
+
+
+def test_the_front_sheet_is_in_the_pdf(rendered):
+    text = pdf_text(bytes(rendered.pdf))
+    for words in [
+        "Report to: Cabinet",
+        "Date of Meeting: 14 November 2024",
+        "Subject:",
+        rendered.subject,
+        "Report of: Executive Director of Corporate Resources and Customer Services",
+        "Wards Affected: (All Wards);",
+        "Portfolio: Cabinet Member - Regulatory, Compliance and Corporate Services",
+        "Is this a Key Decision: No",
+        "Included in Forward Plan: No",
+        "Exempt / Confidential Report: No",
+        "Cabinet is asked to",
+        "Contact Officer: Jan McMahon",
+        "1. Background",
+        "2. Progress summary",
+        "Appendix A",
+    ]:
+        assert words in text, words
+
+
+def test_every_recommendation_title_and_the_rag_words_are_in_the_pdf(rendered):
+    text = pdf_text(bytes(rendered.pdf))
+    for title in TITLES:
+        assert title in text
+    for word in ["Green", "Amber", "Blue", "On track", "At risk", "Complete"]:
+        assert word in text
+    assert "Business case approved in September." in text
+    assert "Recruitment frozen" not in text  # recorded after the quarter ended
+    assert "Page 1 of" in text
+
+
+def test_the_pdf_is_tagged_for_accessibility(rendered):
+    with pikepdf.open(io.BytesIO(bytes(rendered.pdf))) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "en-GB"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.docinfo.Title) == rendered.subject
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+
+
+def test_every_chart_in_the_pdf_has_alternative_text(rendered):
+    with pikepdf.open(io.BytesIO(bytes(rendered.pdf))) as pdf:
+        figures, stack = [], [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+            elif isinstance(node, pikepdf.Dictionary):
+                if node.get("/S") == "/Figure":
+                    figures.append(node)
+                kids = node.get("/K")
+                if kids is not None:
+                    stack.append(kids)
+        assert len(figures) >= 2
+        assert all(str(figure.get("/Alt", "")).strip() for figure in figures)
+
+
+def test_the_browser_preview_is_the_same_report(client, rendered, personas):
+    client.force_login(personas[Role.PERFORMANCE])
+    page = client.get(f"/reports/{rendered.pk}/preview/").content.decode()
+    assert '<html lang="en-GB">' in page
+    assert f"<title>{rendered.subject}</title>" in page
+    assert '<th scope="row">Report to:</th>' in page
+    for title in TITLES:
+        assert title in page
+
+
+def test_the_issued_pdf_drops_the_draft_notice_and_keeps_the_checked_figures(rendered, personas):
+    draft_text = pdf_text(bytes(rendered.pdf))
+    assert "Draft: not yet issued to Cabinet." in draft_text
+    issued = services.cabinet_report_issue(report=rendered, issued_by=personas[Role.PERFORMANCE])
+    issued_text = pdf_text(bytes(issued.pdf))
+    assert "Draft" not in issued_text
+    assert issued.snapshot == rendered.snapshot
+    assert draft_text.replace("Draft: not yet issued to Cabinet. ", "") == issued_text
