@@ -1,0 +1,634 @@
+"""Reading the spreadsheets councils keep their action plans in, as people actually fill them in.
+
+Everything here is pure: bytes in, cells and problems out; nothing touches the database. XLSX goes
+through openpyxl (with defusedxml installed, so XML bombs are refused) and formulas are never
+calculated: a formula cell gives the value Excel saved with it, or a problem when there is none.
+CSV goes through the standard library."""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from actions.choices import ActionStatus
+from tracker.quarters import FinancialQuarter
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 60 * 1024 * 1024  # a 5 MB XLSX of plain text unzips to well under this
+MAX_ROWS = 2000
+MAX_COLUMNS = 60
+HEADER_SEARCH_ROWS = 10  # published plans often have a title or two above the header row
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected XLSX
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read; the message says why in the user's words."""
+
+
+# One place for every way a column heading is written. Keys are the fields the importer knows;
+# headings are compared after ``header_key`` (lower case, '%' read as 'percent', no punctuation).
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "review": ("Review", "Peer review"),
+    "recommendation": (
+        "Recommendation",
+        "Rec",
+        "Rec no",
+        "Rec number",
+        "Rec ref",
+        "Recommendation no",
+        "Recommendation number",
+        "Recommendation ref",
+        "Key recommendation",
+        "Recommendation No.",
+    ),
+    "reference": (
+        "Ref",
+        "Action ref",
+        "Action reference",
+        "Action no",
+        "Action number",
+        "Reference",
+        "Action ref no",
+    ),
+    "description": (
+        "Action",
+        "Actions",
+        "Action description",
+        "Description",
+        "What we will do",
+        "Action to be taken",
+        "Proposed action",
+        "Actions to be taken",
+    ),
+    "lead_officer": (
+        "Lead officer",
+        "Owner",
+        "Responsible officer",
+        "Lead",
+        "Action owner",
+        "Officer",
+        "Responsible",
+        "Accountable officer",
+        "Lead officer email",
+    ),
+    "directorate": ("Directorate", "Service", "Service area", "Department"),
+    "portfolio": ("Portfolio", "Cabinet portfolio", "Cabinet member portfolio"),
+    "start_date": ("Start date", "Start", "Start by", "Date started"),
+    "target_date": (
+        "Target date",
+        "Timescale",
+        "Timescales",
+        "Deadline",
+        "Due date",
+        "Completion date",
+        "Target completion date",
+        "By when",
+        "Due",
+        "Target",
+    ),
+    "milestones": ("Milestones", "Milestone", "Key milestones", "Milestones and dates"),
+    "milestone_due": ("Milestone date", "Milestone due", "Milestone due date"),
+    "status": ("Status", "RAG", "RAG status", "Current status", "Progress RAG", "RAG rating"),
+    "percent": (
+        "% complete",
+        "Percent",
+        "Percent complete",
+        "Percentage complete",
+        "% done",
+        "Progress %",
+        "Complete %",
+        "Current % complete",
+    ),
+    "commentary": (
+        "Progress update",
+        "Latest update",
+        "Commentary",
+        "Update",
+        "Progress",
+        "Comments",
+        "Latest progress",
+        "Progress commentary",
+        "Narrative",
+    ),
+    "expected_outcome": (
+        "Expected outcome",
+        "Success measure",
+        "Success measures",
+        "Outcome",
+        "Expected outcome / success measure",
+    ),
+    "new_status": ("New status", "New RAG", "New RAG status"),
+    "new_percent": ("New % complete", "New percent", "New percent complete"),
+    "new_commentary": ("New commentary", "New update", "New progress update"),
+    "action_id": ("Tracker action ID",),
+    "last_update_id": ("Last update ID",),
+}
+FIELD_LABELS = {
+    "review": "Review", "recommendation": "Recommendation", "reference": "Action ref",
+    "description": "Action", "lead_officer": "Lead officer", "directorate": "Directorate",
+    "portfolio": "Cabinet portfolio", "start_date": "Start date", "target_date": "Target date",
+    "milestones": "Milestones", "milestone_due": "Milestone date", "status": "Status",
+    "percent": "% complete", "commentary": "Latest update", "expected_outcome": "Expected outcome",
+    "new_status": "New status", "new_percent": "New % complete",
+    "new_commentary": "New commentary", "action_id": "Tracker action ID",
+    "last_update_id": "Last update ID",
+}  # fmt: skip
+
+
+def header_key(text) -> str:
+    text = str(text or "").lower().replace("%", " percent ").replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+_HEADER_LOOKUP = {
+    header_key(synonym): name
+    for name, synonyms in HEADER_SYNONYMS.items()
+    for synonym in (*synonyms, FIELD_LABELS[name])
+}
+
+
+# Status words as plans write them, RAG colours included. Keys go through ``header_key``.
+STATUS_WORDS: dict[str, ActionStatus] = {
+    **{header_key(s.label): s for s in ActionStatus},
+    **{header_key(s.value): s for s in ActionStatus},
+    "notstarted": ActionStatus.NOT_STARTED, "notyetstarted": ActionStatus.NOT_STARTED,
+    "grey": ActionStatus.NOT_STARTED, "gray": ActionStatus.NOT_STARTED,
+    "green": ActionStatus.ON_TRACK, "g": ActionStatus.ON_TRACK, "ontrack": ActionStatus.ON_TRACK,
+    "inprogress": ActionStatus.ON_TRACK,
+    "amber": ActionStatus.AT_RISK, "a": ActionStatus.AT_RISK, "atrisk": ActionStatus.AT_RISK,
+    "someslippage": ActionStatus.AT_RISK,
+    "red": ActionStatus.OFF_TRACK, "r": ActionStatus.OFF_TRACK,
+    "offtrack": ActionStatus.OFF_TRACK, "delayed": ActionStatus.OFF_TRACK,
+    "complete": ActionStatus.COMPLETE, "completed": ActionStatus.COMPLETE,
+    "blue": ActionStatus.COMPLETE, "b": ActionStatus.COMPLETE, "done": ActionStatus.COMPLETE,
+    "achieved": ActionStatus.COMPLETE,
+    "closed": ActionStatus.CLOSED, "superseded": ActionStatus.CLOSED,
+    "closedsuperseded": ActionStatus.CLOSED,
+}  # fmt: skip
+_NO_DATE_WORDS = {"", "ongoing", "tbc", "tbd", "na", "none", "notapplicable"}
+
+
+@dataclass
+class Cell:
+    """A cell's value and, for XLSX, whether it held a formula (``formula`` is its text)."""
+
+    value: object
+    formula: str = ""
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (f"Row {self.row}" if self.row else "", self.column) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet numbers it, header row included
+    cells: dict[str, Cell]
+
+    def value(self, name: str):
+        cell = self.cells.get(name)
+        return None if cell is None else cell.value
+
+    def text(self, name: str) -> str:
+        return cell_text(self.value(name))
+
+
+@dataclass
+class Sheet:
+    """The rows of a spreadsheet keyed by field name, with what was noticed while reading."""
+
+    headers: dict[str, str] = field(default_factory=dict)  # field name -> heading as written
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def heading(self, name: str) -> str:
+        return self.headers.get(name, FIELD_LABELS[name])
+
+
+def cell_text(value) -> str:
+    """A cell as text, with the quote exports put before formula-like text taken off again."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text
+
+
+def neutralise(value):
+    """Free text safe to put in a cell: spreadsheet programs run text that starts with =, +, -
+    or @ as a formula, so such text gets a leading quote (``cell_text`` removes it)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# --- Reading files -------------------------------------------------------------------------------
+
+
+def read_sheet(content: bytes, filename: str = "") -> Sheet:
+    """Read the first worksheet of an XLSX file or a CSV file into a ``Sheet``.
+
+    The content decides the format, not the name: a PDF renamed .xlsx is refused."""
+    if len(content) > MAX_FILE_BYTES:
+        raise SpreadsheetError(
+            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. "
+            "Split it, or remove pictures and other sheets."
+        )
+    if not content.strip():
+        raise SpreadsheetError("The file is empty.")
+    if content.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(
+            "The file is password-protected or an old-style .xls workbook. Save it from Excel "
+            "as an Excel Workbook (.xlsx) without a password, or as CSV, and upload it again."
+        )
+    if content.startswith(_ZIP_MAGIC):
+        return _sheet_from_grid(_xlsx_grid(content))
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")) or not _looks_like_text(content):
+        raise SpreadsheetError(
+            "The file is not a spreadsheet. Upload an Excel workbook (.xlsx) or a CSV file."
+        )
+    return _sheet_from_grid(_csv_grid(content))
+
+
+def _looks_like_text(content: bytes) -> bool:
+    sample = content[:4096]
+    return b"\x00" not in sample and not sample.startswith((b"%PDF", b"\x89PNG", b"GIF8"))
+
+
+def _xlsx_grid(content: bytes) -> list[list[Cell]]:
+    from openpyxl import load_workbook  # imported here: only uploads and exports need it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+            if "xl/workbook.xml" not in archive.namelist():
+                raise SpreadsheetError(
+                    "The file is a zip archive but not an Excel workbook. "
+                    "Upload an Excel workbook (.xlsx) or a CSV file."
+                )
+    except zipfile.BadZipFile as exc:
+        raise SpreadsheetError("The Excel file is damaged and cannot be opened.") from exc
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise SpreadsheetError("The workbook is too large once unpacked; split it into parts.")
+    try:
+        # Two passes over the same bytes: one for the values Excel saved, one to learn which
+        # cells were formulas. Neither calculates anything.
+        values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        value_rows = _worksheet_rows(values, _xlsx_value)
+        formula_rows = _worksheet_rows(formulas, _xlsx_formula)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SpreadsheetError(
+            "The Excel file could not be read. Open it in Excel, save it as an Excel Workbook "
+            "(.xlsx) and try again."
+        ) from exc
+    grid = []
+    for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
+        padded = formula_row + (None,) * max(0, len(value_row) - len(formula_row))
+        grid.append(
+            [Cell(value=v, formula=f or "") for v, f in zip(value_row, padded, strict=False)]
+        )
+    return grid
+
+
+def _worksheet_rows(workbook, read_cell) -> list[tuple]:
+    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    if not visible:
+        raise SpreadsheetError("The workbook has no visible worksheet.")
+    rows, filled = [], 0
+    for row in visible[0].iter_rows():
+        if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
+            raise SpreadsheetError(f"The sheet has more than {MAX_COLUMNS} columns.")
+        values = tuple(read_cell(cell) for cell in row[:MAX_COLUMNS])
+        rows.append(values)
+        filled += any(v not in (None, "") for v in values)
+        if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise SpreadsheetError(_too_many_rows())
+    workbook.close()
+    return rows
+
+
+def _xlsx_formula(cell) -> str | None:
+    value = getattr(cell, "value", None)
+    return value if getattr(cell, "data_type", None) == "f" and isinstance(value, str) else None
+
+
+def _xlsx_value(cell):
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return f"{round(value * 100, 2):g}%"  # a cell formatted as 50% holds 0.5
+    return value
+
+
+def _too_many_rows() -> str:
+    return f"The sheet has more than {MAX_ROWS:,} rows. Split it into smaller files."
+
+
+def _csv_grid(content: bytes) -> list[list[Cell]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SpreadsheetError(
+            "The CSV file's characters could not be read. Save it from Excel as "
+            "'CSV UTF-8 (Comma delimited)' and upload it again."
+        )
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    grid, filled = [], 0
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), dialect):
+            if len(record) > MAX_COLUMNS and any(v.strip() for v in record[MAX_COLUMNS:]):
+                raise SpreadsheetError(f"The file has more than {MAX_COLUMNS} columns.")
+            grid.append([Cell(value=value) for value in record[:MAX_COLUMNS]])
+            filled += any(value.strip() for value in record)
+            if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise SpreadsheetError(_too_many_rows())
+    except csv.Error as exc:
+        raise SpreadsheetError(f"The CSV file is malformed: {exc}.") from exc
+    return grid
+
+
+def _sheet_from_grid(grid: list[list[Cell]]) -> Sheet:
+    sheet = Sheet()
+    header_index = _find_header_row(grid)
+    if header_index is None:
+        raise SpreadsheetError(
+            "No header row found. The first rows should name the columns, such as "
+            "'Recommendation', 'Action ref', 'Action' and 'Target date'."
+        )
+    columns: dict[int, str] = {}
+    for index, cell in enumerate(grid[header_index]):
+        heading = cell_text(cell.value)
+        if not heading:
+            continue
+        name = _HEADER_LOOKUP.get(header_key(heading))
+        if name is None:
+            sheet.notes.append(f"Column '{heading}' is not one the tracker reads; it is ignored.")
+        elif name in sheet.headers:
+            sheet.problems.append(
+                Problem(
+                    header_index + 1,
+                    heading,
+                    f"This column and '{sheet.headers[name]}' both look like "
+                    f"'{FIELD_LABELS[name]}'. Rename or remove one of them.",
+                )
+            )
+        else:
+            sheet.headers[name] = heading
+            columns[index] = name
+    for offset, record in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        cells = {name: record[i] for i, name in columns.items() if i < len(record)}
+        if not any(cell_text(c.value) or c.formula for c in cells.values()):
+            continue
+        for name, cell in cells.items():
+            if cell.formula and cell.value is None:
+                sheet.problems.append(
+                    Problem(
+                        offset,
+                        sheet.headers[name],
+                        f"The formula {cell.formula[:60]} has no saved value, and the tracker "
+                        "never calculates formulas. Type the value instead.",
+                    )
+                )
+            elif cell.formula:
+                sheet.notes.append(
+                    f"Row {offset}, {sheet.headers[name]}: the formula {cell.formula[:60]} was "
+                    f"read as the value Excel saved, '{cell_text(cell.value)[:60]}'."
+                )
+        sheet.rows.append(Row(number=offset, cells=cells))
+    if len(sheet.rows) > MAX_ROWS:
+        raise SpreadsheetError(_too_many_rows())
+    return sheet
+
+
+def _find_header_row(grid: list[list[Cell]]) -> int | None:
+    """The first of the top rows that names at least two columns the tracker knows."""
+    for index, record in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        known = {_HEADER_LOOKUP.get(header_key(cell_text(c.value))) for c in record} - {None}
+        if len(known) >= 2:
+            return index
+    return None
+
+
+# --- Reading values ------------------------------------------------------------------------------
+
+DASH = "\u2013"  # the en dash exports put between a milestone and its date
+_DASHES = " ,;\u2013\u2014-"
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_MONTHS["sept"] = 9
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[\s\-]+([a-z]+)\.?[\s\-,]+(\d{2}|\d{4})$")
+_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-,]+(\d{4})$")
+_QUARTER_FIRST = re.compile(
+    r"^(?:q|quarter)\s*([1-4])[\s,]+(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$"
+)
+_QUARTER_LAST = re.compile(
+    r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})[\s,]+(?:q|quarter)\s*([1-4])$"
+)
+_EXCEL_SERIALS = range(20000, 80000)  # 1954 to 2119: a plausible plan date typed as a number
+
+
+def parse_date(value) -> dt.date | None:
+    """A date as people type it in a plan; None for an empty cell or 'Ongoing'/'TBC'.
+
+    Day first, always (UK). 'March 2024' is its last day; 'Q4 2023/24' the quarter's last day.
+    Raises ValueError with a message that quotes the value when it is not a real date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_serial(value)
+    text = cell_text(value)
+    cleaned = re.sub(r"\s+", " ", text.lower()).strip().rstrip(".")
+    if header_key(cleaned) in _NO_DATE_WORDS:
+        return None
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
+    cleaned = re.sub(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", "", cleaned)
+    try:
+        if re.fullmatch(r"\d{5}(\.0+)?", cleaned):
+            return _from_serial(float(cleaned))
+        if match := _NUMERIC_DATE.match(cleaned):
+            first, second, third = match.groups()
+            if len(first) == 4:  # 2024-03-31
+                return dt.date(int(first), int(second), int(third))
+            return dt.date(_full_year(third), int(second), int(first))
+        if cleaned.endswith(" 00:00:00"):  # a date cell saved into a CSV by some tools
+            return dt.date.fromisoformat(cleaned[:10])
+        if match := _DAY_MONTH_YEAR.match(cleaned):
+            day, month, year = match.groups()
+            return dt.date(_full_year(year), _MONTHS[month], int(day))
+        if match := _MONTH_YEAR.match(cleaned):
+            month, year = _MONTHS[match[1]], int(match[2])
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        if match := _QUARTER_FIRST.match(cleaned):
+            return _quarter_end(match[2], match[3], match[1])
+        if match := _QUARTER_LAST.match(cleaned):
+            return _quarter_end(match[1], match[2], match[3])
+    except (KeyError, ValueError):
+        pass
+    raise ValueError(f"'{text}' is not a date. Write it as 31/03/2024, March 2024 or Q4 2023/24.")
+
+
+def _from_serial(number: float) -> dt.date:
+    from openpyxl.utils.datetime import from_excel
+
+    if int(number) not in _EXCEL_SERIALS:
+        raise ValueError(f"'{number:g}' is not a date. Write it as 31/03/2024.")
+    return from_excel(number).date()
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        return 2000 + year
+    if len(text) != 4:
+        raise ValueError(text)
+    return year
+
+
+def _quarter_end(start: str, end: str, number: str) -> dt.date:
+    return FinancialQuarter.parse(f"{start}/{end[-2:]} Q{number}").end
+
+
+def parse_status(value) -> ActionStatus | None:
+    """A status or RAG word ('Green', 'Amber', 'Completed', 'On track (Green)'); None if empty."""
+    text = cell_text(value)
+    if not text:
+        return None
+    for candidate in (text, re.sub(r"\(.*?\)", "", text)):
+        if (status := STATUS_WORDS.get(header_key(candidate))) is not None:
+            return status
+    words = ", ".join(s.label for s in ActionStatus)
+    raise ValueError(f"'{text}' is not a status. Use one of: {words}, or Red, Amber, Green.")
+
+
+def parse_percent(value) -> int | None:
+    """0 to 100 from '50', '50%', 50.0 or a cell formatted as a percentage; None if empty."""
+    text = cell_text(value)
+    if not text:
+        return None
+    try:
+        number = float(text.rstrip("%").strip())
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a percentage. Write a whole number from 0 to 100."
+        ) from None
+    if not 0 <= number <= 100:
+        raise ValueError(f"'{text}' is not between 0 and 100.")
+    return round(number)
+
+
+def parse_recommendation_number(value) -> int | None:
+    text = cell_text(value)
+    if not text:
+        return None
+    match = re.fullmatch(r"(?:r|rec|recommendation)?\s*\.?\s*(\d{1,3})", text.lower())
+    if not match or int(match[1]) < 1:
+        raise ValueError(f"'{text}' is not a recommendation number such as 8 or R8.")
+    return int(match[1])
+
+
+@dataclass(frozen=True)
+class MilestoneText:
+    title: str
+    due_date: dt.date
+    completed_on: dt.date | None = None
+
+    def as_line(self) -> str:
+        """How exports write a milestone; ``parse_milestones`` reads it back."""
+        line = f"{self.title} {DASH} {self.due_date:%d/%m/%Y}"
+        if self.completed_on:
+            line += f" (completed {self.completed_on:%d/%m/%Y})"
+        return line
+
+
+_BULLET = re.compile(r"^\s*(?:[-•*▪·]|\d{1,2}[.)])\s+")
+_COMPLETED = re.compile(r"\s*\((?:completed|done|met)\s*:?\s*([^)]*)\)\s*$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s+[\u2013\u2014-]\s+|\s*:\s+|\s*\|\s*")
+
+
+def parse_milestones(value, due_value=None) -> list[MilestoneText]:
+    """Milestones from one cell: a line each, 'Title - 30/06/2024' (any dash) or
+    '30/06/2024 Title', with an optional '(completed 12/06/2024)'. ``due_value`` is a separate
+    due-date cell, if any."""
+    text = cell_text(value)
+    if not text:
+        if cell_text(due_value):
+            raise ValueError("There is a milestone date but no milestone.")
+        return []
+    lines = [line for line in text.split("\n") if line.strip()]
+    if due_value not in (None, "") and len(lines) == 1:
+        due = parse_date(due_value)
+        if due is None:
+            raise ValueError(f"Milestone '{lines[0].strip()}' needs a due date.")
+        return [MilestoneText(_BULLET.sub("", lines[0]).strip(), due)]
+    return [_milestone_from_line(_BULLET.sub("", line).strip()) for line in lines]
+
+
+def _milestone_from_line(line: str) -> MilestoneText:
+    completed_on = None
+    if match := _COMPLETED.search(line):
+        completed_on = parse_date(match[1])
+        line = line[: match.start()].strip()
+    parts = _SEPARATOR.split(line)
+    candidates = []
+    if len(parts) > 1:
+        joiner = f" {DASH} "
+        candidates += [(parts[-1], joiner.join(parts[:-1])), (parts[0], joiner.join(parts[1:]))]
+    if match := re.match(r"^(.*?)\s*\(([^()]+)\)$", line):
+        candidates.append((match[2], match[1]))
+    words = line.split()
+    for size in (4, 3, 2, 1):
+        if len(words) > size:
+            candidates.append((" ".join(words[:size]), " ".join(words[size:])))
+            candidates.append((" ".join(words[-size:]), " ".join(words[:-size])))
+    for date_text, title in candidates:
+        try:
+            due = parse_date(date_text.strip(_DASHES))
+        except ValueError:
+            continue
+        title = title.strip(_DASHES + ":")
+        if due and title:
+            if len(title) > 300:
+                raise ValueError(f"Milestone '{title[:40]}…' is longer than 300 characters.")
+            return MilestoneText(title, due, completed_on)
+    raise ValueError(
+        f"Milestone '{line[:80]}' has no due date. Write it as 'Title {DASH} 30/06/2024', "
+        "one milestone per line."
+    )
