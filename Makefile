@@ -30,3 +30,7 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Median server time and SQL queries of the main pages, at Sefton's size and 100x (throwaway DB).
+bench: install
+	$(BIN)/python -m bench

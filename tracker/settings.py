@@ -4,6 +4,7 @@ DEBUG=1 gives a local demo on SQLite with a throwaway secret key. Without DEBUG 
 production mode and refuses to start unless SECRET_KEY and ALLOWED_HOSTS are set.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -35,21 +36,35 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "simple_history",  # who changed what and when, on reviews, recommendations and actions
+    "axes",  # login throttling (security)
+    "csp",
+    "security",
     "reviews",
     "actions",
     "accounts",
+    "imports",  # XLSX/CSV action plans and quarterly updates: preview, apply, export
+    "reports",  # the quarterly Cabinet progress report (snapshots, PDF, archive)
+    "dashboard",  # Cabinet and Scrutiny dashboard at / (issue 4)
+    "charts",  # server-side SVG charts shared by the dashboard and the Cabinet report
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records the signed-in person
     "django.contrib.messages.middleware.MessageMiddleware",
+    "security.middleware.SessionLifetimeMiddleware",
+    "security.middleware.RefusedRequestLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # must stay last
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -121,7 +136,7 @@ COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Sefton Council")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_REFERRER_POLICY = "same-origin"  # never send our URLs (review slugs, IDs) to other sites
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     # Behind the council's TLS-terminating proxy, which must set X-Forwarded-Proto.
@@ -132,11 +147,63 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the council's whole domain and every subdomain, for months: its owner
+        # decides that (SECURE_HSTS_PRELOAD=1), not this app, so the reminder is silenced.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Security (issue 7): CSP, Permissions-Policy, session lifetimes, login throttling. ---------
+# Content-Security-Policy (django-csp 4): only our own files, no inline script or style at all,
+# so an injected <script> or style="" does nothing even if escaping ever failed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): the tracker needs no device features.
+_UNUSED_FEATURES = "accelerometer camera geolocation gyroscope magnetometer microphone payment usb"
+PERMISSIONS_POLICY = {feature: [] for feature in _UNUSED_FEATURES.split()}
+# Idle timeout: the session lasts SESSION_IDLE_MINUTES from the latest request (renewed at most
+# once a minute by security.middleware.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# Absolute timeout, enforced by security.middleware.SessionLifetimeMiddleware.
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_HOURS", 10) * 3600
+# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that
+# pair waits AXES_COOLOFF_TIME. Never a permanent lock a stranger could trigger for a colleague.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "security.ip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "security.views.lockout"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes repeats at INFO what tracker.security already logs about every sign-in.
+        "axes": {"level": "WARNING"},
+        # Sign-ins, lockouts and refused requests (security app): keep at INFO in production.
+        "tracker.security": {"level": "INFO"},
+    },
 }

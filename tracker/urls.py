@@ -8,5 +8,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("actions/", include("actions.urls")),
+    path("imports/", include("imports.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("dashboard.urls")),
     path("", include("reviews.urls")),
 ]
