@@ -238,12 +238,21 @@ class Action(models.Model):
         )
         return update.status if update else None
 
+    def status_as_reported(self, latest_status: str | None, day: dt.date) -> ActionStatus | None:
+        """What the plan said at ``day`` given the latest update by then: that update's status,
+        or Not started for an action already begun (or undated) without one; None before it
+        begins. Every as-at reading (pages, dashboard, Cabinet report) goes through this rule."""
+        if latest_status:
+            return ActionStatus(latest_status)
+        if self.start_date is None or self.start_date <= day:
+            return ActionStatus.NOT_STARTED
+        return None
+
     def direction_between(self, previous_day: dt.date, day: dt.date) -> Direction:
-        previous = self.status_at(previous_day)
-        if previous is None and self.start_date and self.start_date <= previous_day:
-            previous = ActionStatus.NOT_STARTED
-        current = self.status_at(day) or (ActionStatus.NOT_STARTED if previous else None)
-        return Direction.between(previous, current)
+        return Direction.between(
+            self.status_as_reported(self.status_at(previous_day), previous_day),
+            self.status_as_reported(self.status_at(day), day),
+        )
 
 
 class Milestone(models.Model):

@@ -34,21 +34,20 @@ def actions_as_at(queryset: QuerySet[Action], *, day: dt.date, previous_day: dt.
 
 
 def status_then(action: Action, *, day: dt.date) -> ActionStatus | None:
-    """The status of an annotated action at ``day``: its latest update's, or Not started once
-    the action has begun without an update. None if it had not started and has no update."""
-    if action.status_then:
-        return ActionStatus(action.status_then)
-    if action.start_date is None or action.start_date <= day:
-        return ActionStatus.NOT_STARTED
-    return None
+    """The status of an action annotated by ``actions_as_at`` at ``day``."""
+    return action.status_as_reported(action.status_then, day)
+
+
+def status_before(action: Action, *, previous_day: dt.date) -> ActionStatus | None:
+    """The status of an action annotated by ``actions_as_at`` at ``previous_day``."""
+    return action.status_as_reported(action.status_before, previous_day)
 
 
 def direction_of(action: Action, *, day: dt.date, previous_day: dt.date) -> Direction:
     """Direction of travel of an action annotated by ``actions_as_at``."""
-    before = action.status_before
-    if before is None and action.start_date and action.start_date <= previous_day:
-        before = ActionStatus.NOT_STARTED
-    return Direction.between(before, status_then(action, day=day))
+    return Direction.between(
+        status_before(action, previous_day=previous_day), status_then(action, day=day)
+    )
 
 
 def recommendation_direction(
@@ -60,13 +59,9 @@ def recommendation_direction(
     now = ActionStatus.rollup(
         s for a in actions if (s := status_then(a, day=day)) is not None
     )  # fmt: skip
-    before_statuses = []
-    for action in actions:
-        before = action.status_before
-        if before is None and action.start_date and action.start_date <= previous_day:
-            before = ActionStatus.NOT_STARTED
-        if before is not None:
-            before_statuses.append(before)
+    before_statuses = [
+        s for a in actions if (s := status_before(a, previous_day=previous_day)) is not None
+    ]
     if now is None:
         return None
     return Direction.between(ActionStatus.rollup(before_statuses), now)

@@ -74,3 +74,10 @@ def test_an_action_starting_within_the_quarter_is_new():
     update(action, "2024-08-20", "on_track")
     seen = read(Action.objects.all())["R1.1"]
     assert direction_of(seen, day=Q2.end, previous_day=Q2.previous().end) == Direction.NEW
+
+
+def test_an_undated_action_without_updates_is_not_started_at_both_ends_not_new():
+    action = ActionFactory(reference="R1.1", start_date=None, target_date=None)
+    kwargs = {"day": Q2.end, "previous_day": Q2.previous().end}
+    assert direction_of(read(Action.objects.all())["R1.1"], **kwargs) == Direction.UNCHANGED
+    assert action.direction_between(Q2.previous().end, Q2.end) == Direction.UNCHANGED
