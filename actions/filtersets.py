@@ -3,17 +3,16 @@ import datetime as dt
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from actions.choices import ActionStatus, Rag
 from actions.models import Action, Milestone
-from reviews.models import Directorate, Portfolio, Review, Theme, council_of
-from tracker.forms import govuk_style
+from reviews.filtersets import CouncilScopedFilterSet
+from reviews.models import Directorate, Portfolio, Review, Theme
 from tracker.quarters import FinancialQuarter
 from tracker.widgets import AnyYesNoSelect, QuickSelect
 
 
-class ActionFilterSet(django_filters.FilterSet):
+class ActionFilterSet(CouncilScopedFilterSet):
     """Filters for every list of actions; all of them live in the URL so a view can be shared."""
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
@@ -59,29 +58,6 @@ class ActionFilterSet(django_filters.FilterSet):
             "q", "review", "theme", "status", "rag", "directorate", "portfolio",
             "lead_officer", "overdue", "due_within", "stale", "milestone_overdue",
         ]  # fmt: skip
-
-    def __init__(self, *args, today: dt.date | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
-        council = council_of(self.request.user) if self.request else None
-        filters = self.filters
-        filters["review"].queryset = Review.objects.filter(council=council)
-        # Only what the option needs: a council can have thousands of themes across reviews.
-        filters["theme"].queryset = Theme.objects.filter(review__council=council).only("title")
-        filters["directorate"].queryset = Directorate.objects.filter(council=council)
-        filters["portfolio"].queryset = Portfolio.objects.filter(council=council)
-        filters["lead_officer"].queryset = (
-            get_user_model()
-            .objects.filter(led_actions__recommendation__review__council=council)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = govuk_style(super().form)
-        return self._form
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(description__icontains=value) | Q(reference__iexact=value))

@@ -12,7 +12,35 @@ from tracker.forms import govuk_style
 from tracker.widgets import AnyYesNoSelect, QuickSelect
 
 
-class RecommendationFilterSet(django_filters.FilterSet):
+class CouncilScopedFilterSet(django_filters.FilterSet):
+    """Base of the plan's filter sets: choices limited to the signed-in person's council, GOV.UK
+    widget classes, and a ``today`` that tests can fix."""
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        council = council_of(self.request.user) if self.request else None
+        filters = self.filters
+        filters["review"].queryset = Review.objects.filter(council=council)
+        # Only what the option needs: a council can have thousands of themes across reviews.
+        filters["theme"].queryset = Theme.objects.filter(review__council=council).only("title")
+        filters["directorate"].queryset = Directorate.objects.filter(council=council)
+        filters["portfolio"].queryset = Portfolio.objects.filter(council=council)
+        filters["lead_officer"].queryset = (
+            get_user_model()
+            .objects.filter(led_actions__recommendation__review__council=council)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            self._form = govuk_style(super().form)
+        return self._form
+
+
+class RecommendationFilterSet(CouncilScopedFilterSet):
     """Filters for the list of recommendations, all in the URL. Status and RAG are the rolled-up
     ones (``reviews.selectors.recommendations_with_rollup``); directorate, portfolio, lead
     officer, overdue and due-within pick recommendations with at least one such action."""
@@ -62,29 +90,6 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "q", "review", "theme", "status", "rag", "directorate", "portfolio",
             "lead_officer", "overdue", "due_within",
         ]  # fmt: skip
-
-    def __init__(self, *args, today: dt.date | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
-        council = council_of(self.request.user) if self.request else None
-        filters = self.filters
-        filters["review"].queryset = Review.objects.filter(council=council)
-        # Only what the option needs: a council can have thousands of themes across reviews.
-        filters["theme"].queryset = Theme.objects.filter(review__council=council).only("title")
-        filters["directorate"].queryset = Directorate.objects.filter(council=council)
-        filters["portfolio"].queryset = Portfolio.objects.filter(council=council)
-        filters["lead_officer"].queryset = (
-            get_user_model()
-            .objects.filter(led_actions__recommendation__review__council=council)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            self._form = govuk_style(super().form)
-        return self._form
 
     def _having(self, queryset, actions):
         return queryset.filter(Exists(actions.filter(recommendation=OuterRef("pk"))))

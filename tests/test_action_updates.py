@@ -122,7 +122,9 @@ def test_a_mistake_is_shown_next_to_its_field_and_everything_typed_is_kept(
     assert message in " ".join(form.errors[field])
     page = response.content.decode()
     assert 'class="govuk-error-summary" data-module="govuk-error-summary"' in page
-    assert f'href="#{form[field].id_for_label}"' in page
+    # Radio groups have no label id; the link goes to their first option, as GOV.UK does.
+    anchor = form[field].id_for_label or f"{form[field].auto_id}_0"
+    assert f'href="#{anchor}"' in page
     for name, value in data.items():
         if name not in ("version", "seen_at") and value and name != field:
             assert form[name].value() == value
