@@ -14,6 +14,7 @@ from django.conf import settings
 from accounts.choices import Role
 from reports import pdf as report_pdf
 from reports import services
+from tests.factories import MilestoneFactory
 from tests.reports_plan import Q2, make_plan, pdf_text, update
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,41 @@ def test_a_render_that_runs_too_long_is_stopped(monkeypatch):
     with pytest.raises(report_pdf.RenderTimeout):
         report_pdf.render_pdf("<p>x</p>", timeout=0.5)
     assert time.monotonic() - started < 5
+
+
+def test_every_free_text_field_in_the_pdf_is_printed_as_text(
+    council, officer, personas, counting_server
+):
+    base, hits = counting_server
+    review, actions = make_plan(council, officer)
+    hostile = {
+        "action": f'<img src="{base}/action.png">',
+        "recommendation": "<script>alert('recommendation')</script>",
+        "theme": f"<link rel=stylesheet href={base}/theme.css>",
+        "milestone": f'<iframe src="{base}/milestone.html">',
+        "officer": "<b onmouseover=alert(1)>Bold</b>",
+    }
+    action = actions["R1.2"]
+    action.description = hostile["action"]
+    action.save()
+    recommendation = action.recommendation
+    recommendation.title = hostile["recommendation"]
+    recommendation.save()
+    recommendation.theme.title = hostile["theme"]
+    recommendation.theme.save()
+    MilestoneFactory(action=action, title=hostile["milestone"], due_date=dt.date(2024, 8, 15))
+    officer.first_name = hostile["officer"]
+    officer.save()
+    report = services.cabinet_report_create(
+        council=council,
+        quarter=Q2,
+        reviews=[review],
+        created_by=personas[Role.PERFORMANCE],
+        meeting_date=dt.date(2024, 11, 14),
+    )
+    content = bytes(services.cabinet_report_render_pdf(report=report).pdf)
+    text = "".join(pdf_text(content).split())
+    for field, payload in hostile.items():
+        assert "".join(payload.split()) in text, field
+    assert hits == []
+    assert_no_embedded_files(content)
