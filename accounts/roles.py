@@ -1,7 +1,6 @@
 """Which roles a person holds. Roles are Django groups named by ``Role``; the answer is cached on
 the user object so templates and per-object checks on one page cost one query."""
 
-import logging
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
@@ -38,19 +37,10 @@ def directorate_of(user):
     return profile.directorate if profile else None
 
 
-security_log = logging.getLogger("tracker.security")
-
-
 def refuse(request, reason: str) -> NoReturn:
-    """Log who was refused what, and why, then answer 403 (Django renders templates/403.html)."""
-    user = request.user
-    security_log.warning(
-        "refused user=%s method=%s path=%s reason=%s",
-        user.get_username() if user.is_authenticated else "-",
-        request.method,
-        request.path,
-        reason,
-    )
+    """Answer 403 (Django renders templates/403.html). The reason goes on the request so that
+    ``security.middleware.RefusedRequestLogMiddleware``, which logs every 403, can say why."""
+    request.refusal_reason = reason
     raise PermissionDenied(reason)
 
 

@@ -16,8 +16,6 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.roles import directorate_of, has_role, is_performance_team
 from actions.choices import ActionStatus, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate
 from actions.services import EditConflict, progress_update_create
@@ -608,28 +606,6 @@ def _show(value) -> str:
 # --- Quarterly updates ---------------------------------------------------------------------------
 
 
-def can_update_action(user, action: Action) -> bool:
-    """Whether ``user`` may add a progress update to ``action``: the performance team for any
-    action of their council; otherwise the action's model decides when it knows how
-    (``Action.can_be_updated_by``), else its lead officer, a contributor, or the director of
-    its directorate."""
-    if user is None:
-        return False
-    if is_performance_team(user):
-        return True
-    model_check = getattr(action, "can_be_updated_by", None)
-    if callable(model_check):
-        return bool(model_check(user))
-    if action.lead_officer_id == user.pk:
-        return True
-    if any(person.pk == user.pk for person in action.contributors.all()):
-        return True
-    directorate = directorate_of(user)
-    return bool(
-        has_role(user, Role.DIRECTOR) and directorate and directorate.pk == action.directorate_id
-    )
-
-
 def _plan_quarterly_updates(preview: Preview, sheet: Sheet, *, council, review, user) -> None:
     if "action_id" not in sheet.headers and "reference" not in sheet.headers:
         preview.errors.append(
@@ -690,7 +666,7 @@ def _plan_quarterly_updates(preview: Preview, sheet: Sheet, *, council, review, 
             problem("reference", f"Row {seen[action.pk]} already updates {action.reference}.")
             continue
         seen[action.pk] = row.number
-        if not can_update_action(user, action):
+        if user is None or not action.can_be_updated_by(user):
             problem(
                 "reference",
                 f"You cannot update {action.reference}: it is not one of your actions.",

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.roles import is_performance_team
+from accounts.roles import PerformanceTeamRequiredMixin, is_performance_team
 from reports import selectors, services
 from reports.filtersets import CabinetReportFilterSet
 from reports.forms import CabinetReportCreateForm, CabinetReportForm, CorrectionForm
@@ -21,15 +21,6 @@ from reports.pdf import RenderError
 from reports.rendering import report_html
 from reports.tables import CabinetReportTable
 from reviews.models import council_of
-
-
-class PerformanceTeamRequiredMixin:
-    """Only the corporate performance team changes reports."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_performance_team(request.user):
-            raise PermissionDenied("Only the performance team can change Cabinet reports.")
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ReportMixin:

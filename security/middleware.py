@@ -58,10 +58,11 @@ class RefusedRequestLogMiddleware:
         if response.status_code == 403:
             user = getattr(request, "user", None)
             log.warning(
-                "permission refused user=%s ip=%s method=%s path=%s",
+                "permission refused user=%s ip=%s method=%s path=%s reason=%s",
                 user.get_username() if user is not None and user.is_authenticated else "-",
                 client_ip(request),
                 request.method,
                 request.path,
+                getattr(request, "refusal_reason", "-"),
             )
         return response

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.choices import Role
 from reports import services
 from reports.models import CabinetReport, ReportingPeriod
 from reports.pdf import RenderError
@@ -84,7 +85,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--user: no user {username!r}.") from exc
         author = users.filter(is_superuser=True).order_by("pk").first()
         if author is None:
-            author = users.filter(groups__name="Performance team").order_by("pk").first()
+            author = users.filter(groups__name=Role.PERFORMANCE).order_by("pk").first()
         if author is None:
             raise CommandError("Give --user: there is no superuser or performance team member.")
         return author
