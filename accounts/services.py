@@ -7,14 +7,6 @@ from django.db import transaction
 from accounts.choices import Role
 from accounts.models import Profile
 
-DEMO_USERNAMES = {
-    "officer": Role.OFFICER,
-    "director": Role.DIRECTOR,
-    "performance": Role.PERFORMANCE,
-    "cabinet": Role.CABINET,
-    "scrutiny": Role.SCRUTINY,
-}
-
 # The performance team maintains reviews and plans in the admin. Progress updates are only ever
 # viewed there: they are corrected by adding an entry, never edited.
 _PERFORMANCE_TEAM_PERMISSIONS = {

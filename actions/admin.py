@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+from reviews.admin import RecommendationAdmin
+from reviews.models import Recommendation
 
 
 class VersionCheckedAdminForm(forms.ModelForm):
@@ -174,3 +176,13 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# A recommendation's actions are kept beside it in the admin. Reviews sit below the plan and
+# cannot know about actions, so the plan adds its inline to the recommendation's admin here.
+admin.site.unregister(Recommendation)
+
+
+@admin.register(Recommendation)
+class RecommendationWithActionsAdmin(RecommendationAdmin):
+    inlines = [*RecommendationAdmin.inlines, ActionInline]

@@ -6,14 +6,35 @@ from django.db.models import Exists, OuterRef, Q
 
 from actions.choices import ActionStatus, Rag
 from actions.models import Action, Milestone
-from reviews.filtersets import CouncilScopedFilterSet
-from reviews.models import Directorate, Portfolio, Review, Theme
+from reviews.models import Directorate, Portfolio, Recommendation, Review, Theme
+from tracker.filtersets import CouncilScopedFilterSet
 from tracker.quarters import FinancialQuarter
 from tracker.widgets import AnyYesNoSelect, QuickSelect
 
 
+def _lead_officers(council):
+    return (
+        get_user_model()
+        .objects.filter(led_actions__recommendation__review__council=council)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+# Only what an option needs: a council can have thousands of themes across reviews.
+PLAN_CHOICES = {
+    "review": lambda council: Review.objects.filter(council=council),
+    "theme": lambda council: Theme.objects.filter(review__council=council).only("title"),
+    "directorate": lambda council: Directorate.objects.filter(council=council),
+    "portfolio": lambda council: Portfolio.objects.filter(council=council),
+    "lead_officer": _lead_officers,
+}
+
+
 class ActionFilterSet(CouncilScopedFilterSet):
     """Filters for every list of actions; all of them live in the URL so a view can be shared."""
+
+    council_choices = PLAN_CHOICES
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
     review = django_filters.ModelChoiceFilter(
@@ -94,3 +115,80 @@ class MyActionFilterSet(ActionFilterSet):
         for name in list(self.filters):
             if name not in self.shown:
                 del self.filters[name]
+
+
+class RecommendationFilterSet(CouncilScopedFilterSet):
+    """Filters for the list of recommendations, all in the URL. Status and RAG are the rolled-up
+    ones (``actions.selectors.recommendations_with_rollup``); directorate, portfolio, lead
+    officer, overdue and due-within pick recommendations with at least one such action."""
+
+    council_choices = PLAN_CHOICES
+
+    q = django_filters.CharFilter(method="filter_text", label="Search")
+    review = django_filters.ModelChoiceFilter(
+        widget=QuickSelect, queryset=Review.objects.none(), label="Review"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        widget=QuickSelect, queryset=Theme.objects.none(), label="Theme"
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="rolled_up_status", choices=ActionStatus.choices, label="Status"
+    )
+    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
+    directorate = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        queryset=Directorate.objects.none(),
+        method="filter_by_actions",
+        label="Directorate",
+    )
+    portfolio = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        queryset=Portfolio.objects.none(),
+        method="filter_by_actions",
+        label="Cabinet portfolio",
+    )
+    lead_officer = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        queryset=get_user_model().objects.none(),
+        method="filter_by_actions",
+        label="Lead officer",
+    )
+    overdue = django_filters.BooleanFilter(
+        widget=AnyYesNoSelect, method="filter_overdue", label="Has overdue actions"
+    )
+    due_within = django_filters.NumberFilter(
+        method="filter_due_within",
+        label="Actions due within (days)",
+        min_value=0,
+        max_value=3650,
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "q", "review", "theme", "status", "rag", "directorate", "portfolio",
+            "lead_officer", "overdue", "due_within",
+        ]  # fmt: skip
+
+    def _having(self, queryset, actions):
+        return queryset.filter(Exists(actions.filter(recommendation=OuterRef("pk"))))
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value))
+
+    def filter_rag(self, queryset, name, value):
+        return queryset.filter(rolled_up_status__in=[s for s in ActionStatus if s.rag == value])
+
+    def filter_by_actions(self, queryset, name, value):
+        return self._having(queryset, Action.objects.filter(**{name: value}))
+
+    def filter_overdue(self, queryset, name, value):
+        late = Action.objects.overdue(self.today)
+        return self._having(queryset, late) if value else queryset.exclude(
+            pk__in=late.values("recommendation_id")
+        )  # fmt: skip
+
+    def filter_due_within(self, queryset, name, value):
+        last_day = self.today + dt.timedelta(days=int(value))
+        due = Action.objects.open().filter(target_date__gte=self.today, target_date__lte=last_day)
+        return self._having(queryset, due)

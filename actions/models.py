@@ -297,6 +297,14 @@ class Milestone(models.Model):
         return self.is_complete and self.completed_on <= self.due_date
 
 
+class ProgressUpdateQuerySet(models.QuerySet):
+    def counted(self):
+        """The updates that count in what the plan says: the dashboard, tables, exports and
+        Cabinet reports read only these (``actions.progress``). Every update counts today; an
+        approval step narrows this to accepted ones."""
+        return self.all()
+
+
 class ProgressUpdate(models.Model):
     """A dated, never-edited entry in an action's history. Mistakes are put right by a later
     correcting entry (``corrects``), so what was reported stays on record."""
@@ -319,6 +327,8 @@ class ProgressUpdate(models.Model):
         related_name="corrections",
         help_text="The earlier entry this one puts right.",
     )
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]

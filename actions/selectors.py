@@ -5,11 +5,24 @@ the same few queries, and a past quarter can be read today exactly as it was the
 
 import datetime as dt
 
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from actions.choices import ActionStatus, Direction
 from actions.models import Action, ProgressUpdate, end_of_day
+from reviews.models import PeerFeedback, Recommendation, Review
 
 
 def _latest_update_by(day: dt.date):
@@ -85,3 +98,98 @@ def status_counts_at(queryset: QuerySet[Action], *, day: dt.date) -> dict[str, i
         .order_by()
     )
     return {row["status_at_day"]: row["count"] for row in rows}
+
+
+def _recommendations_with_status():
+    return (
+        recommendations_with_rollup()
+        .select_related("theme")
+        .prefetch_related(
+            Prefetch("actions", queryset=Action.objects.only("id", "status", "recommendation_id")),
+            Prefetch(
+                "feedback",
+                queryset=PeerFeedback.objects.select_related("review", "theme"),
+            ),
+        )
+    )
+
+
+def reviews_overview(*, user):
+    """Every review the person may see, newest first, with its recommendations, their action
+    counts and statuses, and the peer feedback they received."""
+    reviews = (
+        Review.objects.visible_to(user)
+        .select_related("council", "follows_up")
+        .order_by("-onsite_start")
+    )
+    return reviews.prefetch_related(
+        Prefetch("recommendations", queryset=_recommendations_with_status()),
+        Prefetch(
+            "feedback",
+            queryset=PeerFeedback.objects.select_related("recommendation__review", "theme"),
+        ),
+    )
+
+
+def review_detail(*, user, slug: str):
+    return reviews_overview(user=user).prefetch_related("peer_team", "themes").get(slug=slug)
+
+
+def recommendation_detail(*, user, slug: str, number: int) -> Recommendation:
+    return (
+        recommendations_with_rollup(Recommendation.objects.visible_to(user))
+        .select_related("review__council", "theme")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("lead_officer", "directorate"),
+            ),
+            Prefetch("feedback", queryset=PeerFeedback.objects.select_related("review", "theme")),
+        )
+        .get(review__slug=slug, number=number)
+    )
+
+
+def _open_action_with(status: str):
+    return Exists(Action.objects.filter(recommendation=OuterRef("pk"), status=status))
+
+
+def recommendations_with_rollup(queryset=None):
+    """Recommendations annotated with ``action_count`` and ``rolled_up_status``: the status
+    ``ActionStatus.rollup`` gives (the worst open action wins), worked out in the database so
+    lists can filter and sort on it. None where the plan has no actions yet."""
+    queryset = Recommendation.objects.all() if queryset is None else queryset
+    worst_first = [
+        ActionStatus.OFF_TRACK,
+        ActionStatus.AT_RISK,
+        ActionStatus.ON_TRACK,
+        ActionStatus.NOT_STARTED,
+        ActionStatus.COMPLETE,
+        ActionStatus.CLOSED,
+    ]
+    action_count = (
+        Action.objects.filter(recommendation=OuterRef("pk"))
+        .order_by()
+        .values("recommendation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        action_count=Coalesce(Subquery(action_count), 0),
+        rolled_up_status=Case(
+            *(When(_open_action_with(s), then=Value(s.value)) for s in worst_first),
+            default=None,
+            output_field=CharField(),
+        ),
+    )
+
+
+def recommendation_list(*, user, day: dt.date, previous_day: dt.date):
+    """The recommendations a person may see, with rolled-up status, and their actions as at
+    ``day`` and ``previous_day`` prefetched for direction of travel: a fixed number of queries."""
+    actions = actions_as_at(Action.objects.order_by(), day=day, previous_day=previous_day)
+    return (
+        recommendations_with_rollup(Recommendation.objects.visible_to(user))
+        .select_related("review", "theme")
+        .prefetch_related(Prefetch("actions", queryset=actions, to_attr="actions_as_at"))
+    )

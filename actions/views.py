@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.roles import PerformanceTeamRequiredMixin, refuse
 from actions import history
-from actions.filtersets import ActionFilterSet, MyActionFilterSet
+from actions.filtersets import ActionFilterSet, MyActionFilterSet, RecommendationFilterSet
 from actions.forms import (
     ActionReassignForm,
     MilestoneCompleteForm,
@@ -19,7 +20,14 @@ from actions.forms import (
     UpdateRoundForm,
 )
 from actions.models import Action, Milestone, UpdateRound
-from actions.selectors import actions_as_at
+from actions.selectors import (
+    actions_as_at,
+    recommendation_detail,
+    recommendation_direction,
+    recommendation_list,
+    review_detail,
+    reviews_overview,
+)
 from actions.services import (
     EditConflict,
     action_lead_reassign,
@@ -29,8 +37,9 @@ from actions.services import (
     update_round_close,
     update_round_open,
 )
-from actions.tables import ActionTable, DirectionColumn, MyActionTable
-from reviews.models import council_of
+from actions.tables import ActionTable, DirectionColumn, MyActionTable, RecommendationTable
+from reviews import selectors as review_selectors
+from reviews.models import Recommendation, Review, council_of
 from tracker.exports import SafeExportMixin
 from tracker.quarters import FinancialQuarter
 
@@ -399,3 +408,86 @@ class UpdateRoundCloseView(PerformanceTeamRequiredMixin, View):
         update_round_close(update_round=update_round)
         messages.success(request, f"Round for {update_round.quarter.label} closed.")
         return redirect("actions:round_list")
+
+
+def quarter_days() -> dict:
+    """Today and the previous quarter-end: the two days direction of travel compares."""
+    today = timezone.localdate()
+    return {"day": today, "previous_day": FinancialQuarter.containing(today).previous().end}
+
+
+class OverviewView(TemplateView):
+    """Every review with its recommendations, their action counts and current status."""
+
+    template_name = "reviews/overview.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            reviews=reviews_overview(user=self.request.user),
+            show_sample_banner=Action.objects.filter(is_sample=True).exists(),
+            **kwargs,
+        )
+
+
+class ReviewDetailView(TemplateView):
+    template_name = "reviews/review_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            review = review_detail(user=self.request.user, slug=self.kwargs["slug"])
+        except Review.DoesNotExist as exc:
+            raise Http404("No such review") from exc
+        return super().get_context_data(
+            review=review,
+            cycle=review_selectors.review_cycle(review, today=timezone.localdate()),
+            **kwargs,
+        )
+
+
+class RecommendationDetailView(TemplateView):
+    template_name = "reviews/recommendation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            recommendation = recommendation_detail(
+                user=self.request.user, slug=self.kwargs["slug"], number=self.kwargs["number"]
+            )
+        except Recommendation.DoesNotExist as exc:
+            raise Http404("No such recommendation") from exc
+        return super().get_context_data(
+            recommendation=recommendation,
+            chain=review_selectors.recommendation_chain(
+                user=self.request.user, recommendation=recommendation
+            ),
+            direction=recommendation_direction(
+                list(actions_as_at(recommendation.actions.order_by(), **quarter_days())),
+                **quarter_days(),
+            ),
+            show_sample_banner=any(a.is_sample for a in recommendation.actions.all()),
+            **kwargs,
+        )
+
+
+class RecommendationListView(SafeExportMixin, SingleTableMixin, FilterView):
+    """Every recommendation the person may see, with rolled-up status and direction of travel,
+    filtered by what is in the URL; downloadable as CSV or XLSX."""
+
+    table_class = RecommendationTable
+    filterset_class = RecommendationFilterSet
+    template_name = "reviews/recommendation_list.html"
+    paginate_by = 25
+    export_name = "recommendations"
+
+    def get_queryset(self):
+        return recommendation_list(user=self.request.user, **quarter_days())
+
+    def get_table_kwargs(self):
+        return quarter_days()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            show_sample_banner=Action.objects.visible_to(self.request.user)
+            .filter(is_sample=True)
+            .exists(),
+            **kwargs,
+        )

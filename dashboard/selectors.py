@@ -16,11 +16,11 @@ from actions.models import Action, Milestone
 from actions.selectors import (
     direction_of,
     recommendation_direction,
+    recommendation_list,
     status_counts_at,
 )
 from charts import Chart, milestone_timeline, rag_by_theme, status_over_quarters
 from reviews.models import Review
-from reviews.selectors import recommendation_list
 from tracker.quarters import FinancialQuarter
 
 TIMELINE_LIMIT = 20  # the chart stays readable; the data table says how many there are in all

@@ -105,13 +105,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_filter = ["review__council", "review", "theme"]
     search_fields = ["title", "text"]
     list_select_related = ["review", "theme"]
-    inlines = [EarlierLinkInline, FeedbackInline]
-
-    def get_inlines(self, request, obj):
-        # Actions are managed beside their recommendation; imported lazily to keep apps separate.
-        from actions.admin import ActionInline
-
-        return [*super().get_inlines(request, obj), ActionInline]
+    inlines = [EarlierLinkInline, FeedbackInline]  # actions.admin adds the plan's actions
 
 
 @admin.register(Theme)

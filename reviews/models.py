@@ -4,8 +4,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actions.choices import ActionStatus
 from reviews.choices import LinkKind, ReviewKind
+from tracker.tenancy import council_of
 
 
 class Council(models.Model):
@@ -58,12 +58,6 @@ class Portfolio(models.Model):
 
     def __str__(self):
         return self.name
-
-
-def council_of(user):
-    """The council a signed-in person belongs to; None for people with no profile."""
-    profile = getattr(user, "profile", None)
-    return profile.council if profile else None
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -244,12 +238,6 @@ class Recommendation(models.Model):
     @property
     def reference(self) -> str:
         return f"R{self.number}"
-
-    @property
-    def current_status(self):
-        """The worst status among its open actions (see ``ActionStatus.rollup``); None when the
-        plan has no actions for it. Prefetch ``actions`` when listing many."""
-        return ActionStatus.rollup(action.status for action in self.actions.all())
 
 
 class RecommendationLink(models.Model):

@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from accounts.context_processors import NAVIGATION
 from actions.choices import ActionStatus
 from actions.services import progress_update_create
 from reviews.models import PeerFeedback, PeerTeamMember
@@ -19,7 +20,6 @@ from tests.factories import (
     ReviewFactory,
     ThemeFactory,
 )
-from tracker.context_processors import NAVIGATION
 
 # Never followed: signing out ends the crawl's session; the admin is crawled on purpose only.
 SKIP_PREFIXES = ("/accounts/logout", "/admin/", "/static/")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.choices import ActionStatus
-from reviews.selectors import recommendations_with_rollup
+from actions.selectors import recommendations_with_rollup
 from tests.dashboard_plan import plan_build
 from tests.factories import (
     ActionFactory,

@@ -12,7 +12,7 @@ from actions.models import Action, Milestone, ProgressUpdate
 from reviews.models import PeerFeedback, Recommendation, RecommendationLink, Review
 
 SOURCES = Path(settings.BASE_DIR) / "docs" / "sources"
-DATA = json.loads((Path(settings.BASE_DIR) / "fixtures" / "sefton.json").read_text())
+DATA = json.loads((Path(settings.BASE_DIR) / "demo" / "fixtures" / "sefton.json").read_text())
 
 
 def squashed(text: str) -> str:
@@ -142,7 +142,7 @@ def test_the_demo_loader_creates_labelled_sample_data_once(loaded, settings, cap
 
 def test_sample_actions_are_grounded_in_words_the_documents_contain():
     plan = json.loads(
-        (Path(settings.BASE_DIR) / "fixtures" / "sample_action_plan.json").read_text()
+        (Path(settings.BASE_DIR) / "demo" / "fixtures" / "sample_action_plan.json").read_text()
     )
     assert "Sample" in plan["label"]
     for action in plan["actions"]:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",  # the quarterly Cabinet progress report (snapshots, PDF, archive)
     "dashboard",  # Cabinet and Scrutiny dashboard at / (issue 4)
     "charts",  # server-side SVG charts shared by the dashboard and the Cabinet report
+    "demo",  # seed and synthetic data: load_sefton, load_demo, generate_synthetic_data
 ]
 
 MIDDLEWARE = [
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.context_processors.service",
-                "tracker.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },

@@ -11,5 +11,5 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("", include("dashboard.urls")),
-    path("", include("reviews.urls")),
+    path("", include(("actions.review_urls", "reviews"))),
 ]

@@ -4,9 +4,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reviews.services import council_data_load
+from demo.council_data import council_data_load
 
-DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "sefton.json"
+DEFAULT_FILE = Path(settings.BASE_DIR) / "demo" / "fixtures" / "sefton.json"
 
 
 class Command(BaseCommand):

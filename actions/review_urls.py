@@ -1,12 +1,15 @@
+"""The reviews section's pages: a review's recommendations are shown with where the action
+plan stands, so the pages live here, above the plan, under the ``reviews`` URL namespace."""
+
 from django.urls import path
 
-from reviews import views
+from actions import views
+from reviews.views import RecurringThemesView
 
-app_name = "reviews"
 urlpatterns = [
     path("reviews/", views.OverviewView.as_view(), name="overview"),
     path("recommendations/", views.RecommendationListView.as_view(), name="recommendation_list"),
-    path("recurring-themes/", views.RecurringThemesView.as_view(), name="recurring"),
+    path("recurring-themes/", RecurringThemesView.as_view(), name="recurring"),
     path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path(
         "reviews/<slug:slug>/recommendations/<int:number>/",

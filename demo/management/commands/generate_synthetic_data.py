@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dashboard.services import SYNTHETIC_SHORT_NAME, synthetic_council_create
+from demo.synthetic import SYNTHETIC_SHORT_NAME, synthetic_council_create
 from reviews.models import Council
 
 

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.choices import Role
-from accounts.services import DEMO_USERNAMES, person_ensure, roles_ensure
+from accounts.services import person_ensure, roles_ensure
 from actions.models import Action
-from actions.services import sample_plan_load
+from demo.people import DEMO_USERNAMES
+from demo.sample_plan import sample_plan_load
 from reviews.models import Council, Directorate
 
-SAMPLE_PLAN = Path(settings.BASE_DIR) / "fixtures" / "sample_action_plan.json"
+SAMPLE_PLAN = Path(settings.BASE_DIR) / "demo" / "fixtures" / "sample_action_plan.json"
 
 # The demo officer's own sample actions are all finished; naming them as a contributor on open
 # ones gives a quarter-end to try: (review slug, action reference).
