@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from reviews.models import Council, Directorate
+from tracker.people import display_name
 
 
 class Profile(models.Model):
@@ -21,4 +22,4 @@ class Profile(models.Model):
         verbose_name = "profile"
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)

@@ -71,14 +71,20 @@ class ActionStatus(models.TextChoices):
         found = {cls(status) for status in statuses}
         if not found:
             return None
-        open_statuses = {status for status in found if not status.is_done}
-        if not open_statuses:
-            return cls.COMPLETE if cls.COMPLETE in found else cls.CLOSED
-        for worst_first in (cls.OFF_TRACK, cls.AT_RISK, cls.ON_TRACK):
-            if worst_first in open_statuses:
-                return worst_first
-        return cls.NOT_STARTED
+        return next(status for status in cls.ROLLUP_ORDER if status in found)
 
+
+# Which of its actions' statuses a recommendation takes: the first found in this order, so the
+# worst open one wins and it is Complete only when nothing is open. ``rollup`` and the database
+# version of it (``actions.selectors.recommendations_with_rollup``) both read this.
+ActionStatus.ROLLUP_ORDER = (
+    ActionStatus.OFF_TRACK,
+    ActionStatus.AT_RISK,
+    ActionStatus.ON_TRACK,
+    ActionStatus.NOT_STARTED,
+    ActionStatus.COMPLETE,
+    ActionStatus.CLOSED,
+)
 
 _RAG = {
     ActionStatus.NOT_STARTED: Rag.GREY,

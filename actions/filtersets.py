@@ -8,7 +8,6 @@ from actions.choices import ActionStatus, Rag
 from actions.models import Action, Milestone
 from reviews.models import Directorate, Portfolio, Recommendation, Review, Theme
 from tracker.filtersets import CouncilScopedFilterSet
-from tracker.quarters import FinancialQuarter
 from tracker.widgets import AnyYesNoSelect, QuickSelect
 
 
@@ -32,7 +31,9 @@ PLAN_CHOICES = {
 
 
 class ActionFilterSet(CouncilScopedFilterSet):
-    """Filters for every list of actions; all of them live in the URL so a view can be shared."""
+    """Filters for every list of actions; all of them live in the URL so a view can be shared.
+    Status, RAG, overdue and staleness are the plan's on ``today`` (``Action.objects.as_at``),
+    the figures the dashboard counts; a queryset not yet read as at a day is read as at today."""
 
     council_choices = PLAN_CHOICES
 
@@ -49,7 +50,9 @@ class ActionFilterSet(CouncilScopedFilterSet):
         queryset=Theme.objects.none(),
         label="Theme",
     )
-    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, label="Status")
+    status = django_filters.MultipleChoiceFilter(
+        field_name="status_then", choices=ActionStatus.choices, label="Status"
+    )
     rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
     directorate = django_filters.ModelChoiceFilter(
         widget=QuickSelect, queryset=Directorate.objects.none()
@@ -73,6 +76,11 @@ class ActionFilterSet(CouncilScopedFilterSet):
         widget=AnyYesNoSelect, method="filter_milestone_overdue", label="Has an overdue milestone"
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status_then" not in self.queryset.query.annotations:
+            self.queryset = self.queryset.as_at(self.today)
+
     class Meta:
         model = Action
         fields = [
@@ -84,19 +92,19 @@ class ActionFilterSet(CouncilScopedFilterSet):
         return queryset.filter(Q(description__icontains=value) | Q(reference__iexact=value))
 
     def filter_rag(self, queryset, name, value):
-        return queryset.filter(status__in=[s for s in ActionStatus if s.rag == value])
+        return queryset.filter(status_then__in=[s for s in ActionStatus if s.rag == value])
 
     def filter_overdue(self, queryset, name, value):
-        overdue = queryset.overdue(self.today)
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+        return queryset.filter(overdue_then=value)
 
     def filter_due_within(self, queryset, name, value):
         last_day = self.today + dt.timedelta(days=int(value))
-        return queryset.open().filter(target_date__gte=self.today, target_date__lte=last_day)
+        return queryset.filter(
+            open_then=True, target_then__gte=self.today, target_then__lte=last_day
+        )
 
     def filter_stale(self, queryset, name, value):
-        stale = queryset.lacking_update_for(FinancialQuarter.containing(self.today))
-        return stale if value else queryset.exclude(pk__in=stale.values("pk"))
+        return queryset.filter(stale_then=value)
 
     def filter_milestone_overdue(self, queryset, name, value):
         late = Milestone.objects.filter(
@@ -190,5 +198,7 @@ class RecommendationFilterSet(CouncilScopedFilterSet):
 
     def filter_due_within(self, queryset, name, value):
         last_day = self.today + dt.timedelta(days=int(value))
-        due = Action.objects.open().filter(target_date__gte=self.today, target_date__lte=last_day)
+        due = Action.objects.as_at(self.today).filter(
+            open_then=True, target_then__gte=self.today, target_then__lte=last_day
+        )
         return self._having(queryset, due)

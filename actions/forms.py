@@ -13,7 +13,8 @@ from accounts.choices import Role
 from actions.choices import ActionStatus
 from actions.models import COMMENTARY_MAX_LENGTH, Action, Milestone, ProgressUpdate
 from tracker.forms import govuk_style
-from tracker.quarters import FinancialQuarter
+from tracker.people import display_name
+from tracker.quarters import FinancialQuarter, quarter_choices
 
 _PERCENT_MESSAGES = {
     "required": "Enter how complete the action is, as a percentage",
@@ -142,6 +143,21 @@ class ProgressUpdateForm(VersionedForm):
         },
     )
 
+    revised_target_date = forms.DateField(
+        label="Revised target date (if it has changed)",
+        required=False,
+        widget=DateInput,
+        help_text="Needed to record the action as on track once its target date has passed. "
+        "The original target date stays on record beside it.",
+        error_messages={"invalid": "Enter a real date, like 2027-03-31"},
+    )
+    target_revision_reason = forms.CharField(
+        label="Why the target date has changed",
+        required=False,
+        max_length=COMMENTARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def __init__(self, *args, action: Action, **kwargs):
         self.action = action
         kwargs.setdefault("initial", {})
@@ -196,6 +212,18 @@ class ProgressUpdateForm(VersionedForm):
                 problem = _completion_date_errors(day, action=self.action, today=self.today)
                 if problem:
                     self.add_error(day_field, problem)
+        if status and "percent_complete" in cleaned:
+            problems = self.action.progress_problems(
+                status=status,
+                percent=cleaned["percent_complete"],
+                day=self.today,
+                revised_target_date=cleaned.get("revised_target_date"),
+                revision_reason=cleaned.get("target_revision_reason", ""),
+                completing=[m.pk for m, _ in self.completed_milestones()],
+            )
+            for field, message in problems.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
         return cleaned
 
     def completed_milestones(self) -> list[tuple[Milestone, dt.date]]:
@@ -203,6 +231,7 @@ class ProgressUpdateForm(VersionedForm):
             (m, self.cleaned_data[f"milestone_{m.pk}_on"])
             for m in self.open_milestones
             if self.cleaned_data.get(f"milestone_{m.pk}")
+            and self.cleaned_data.get(f"milestone_{m.pk}_on")
         ]
 
 
@@ -264,8 +293,7 @@ class ActionReassignForm(VersionedForm):
             people = people.filter(profile__council_id=action.recommendation.review.council_id)
         self.fields["lead_officer"].queryset = people
         self.fields["lead_officer"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.get_username()}"
-            + (f", {u.profile.job_title}" if u.profile.job_title else "")
+            f"{display_name(u)}" + (f", {u.profile.job_title}" if u.profile.job_title else "")
         )
         self.fields["lead_officer"].initial = action.lead_officer_id
 
@@ -310,17 +338,11 @@ class ProgressUpdateCorrectForm(VersionedForm):
         self.fields["corrects"].queryset = action.updates.select_related("author")
         self.fields["corrects"].label_from_instance = lambda u: (
             f"{timezone.localtime(u.recorded_at):%-d %b %Y %H:%M}: {u.get_status_display()}, "
-            f"{u.percent_complete}% ({u.author.get_full_name() or u.author.get_username()})"
+            f"{u.percent_complete}% ({display_name(u.author)})"
         )
 
     def _extra_kwargs(self) -> dict:
         return {"action": self.action}
-
-
-def _quarter_choices(today: dt.date) -> list[tuple[str, str]]:
-    current = FinancialQuarter.containing(today)
-    quarters = [current.previous(), current, current.next()]
-    return [(q.slug, f"{q.label} ({q.months_label})") for q in quarters]
 
 
 class UpdateRoundForm(forms.Form):
@@ -341,7 +363,10 @@ class UpdateRoundForm(forms.Form):
         self.council = council
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = _quarter_choices(self.today)
+        current = FinancialQuarter.containing(self.today)
+        self.fields["quarter"].choices = quarter_choices(
+            [current.previous(), current, current.next()], today=self.today
+        )
         self.fields["quarter"].initial = FinancialQuarter.containing(self.today).slug
         describe_fields(govuk_style(self))
 

@@ -8,12 +8,13 @@ from django.utils import dateformat, timezone
 
 from actions.choices import ActionStatus
 from actions.models import Action, Milestone
+from tracker.people import display_name
 
 
 def _person(user, unknown: str = "Someone") -> str:
     if user is None:
         return unknown
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def _moment(when: dt.datetime) -> str:

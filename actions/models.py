@@ -1,10 +1,26 @@
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -13,7 +29,7 @@ from accounts.choices import Role
 from accounts.roles import directorate_of, has_role, is_performance_team
 from actions.choices import ActionStatus, Direction, UpdateSource
 from reviews.models import Council, Directorate, Portfolio, Recommendation, council_of
-from tracker.quarters import FinancialQuarter
+from tracker.quarters import FinancialQuarter, previous_quarter_end
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 COMMENTARY_MAX_LENGTH = 4000
@@ -29,6 +45,38 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _latest_counted_update(day: dt.date):
+    """The latest update that counts, recorded by the end of ``day``, of the outer action."""
+    return (
+        ProgressUpdate.objects.counted()
+        .filter(action=OuterRef("pk"), recorded_at__lte=end_of_day(day))
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def _status_on(day: dt.date):
+    """An action's status at the end of ``day``: its latest counted update's, or Not started
+    for an action begun (or undated) without one; None (not yet part of the plan) before its
+    start date. The one rule every page, export and report reads."""
+    begun = Q(start_date__isnull=True) | Q(start_date__lte=day)
+    return Coalesce(
+        Subquery(_latest_counted_update(day).values("status")[:1]),
+        Case(When(begun, then=Value(ActionStatus.NOT_STARTED.value)), default=None),
+        output_field=CharField(),
+    )
+
+
+def _rank_of(field: str):
+    return Case(
+        *(When(**{field: status.value}, then=Value(status.rank)) for status in ActionStatus),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+DONE_STATUSES = [status.value for status in ActionStatus if status.is_done]
+
+
 class ActionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only the actions of the person's own council."""
@@ -37,18 +85,82 @@ class ActionQuerySet(models.QuerySet):
         council = council_of(user)
         return self.filter(recommendation__review__council=council) if council else self.none()
 
+    def as_at(self, day: dt.date, previous_day: dt.date | None = None):
+        """Annotate each action with what the plan said of it at the end of ``day``, from its
+        counted updates (``ProgressUpdate.objects.counted``), in one query however many rows:
+
+        - ``status_then`` (None before its start date), ``percent_then``, ``commentary_then``,
+          ``updated_then`` (when its latest counted update was recorded);
+        - ``target_then``: the latest revised target date by then, else the original;
+        - ``open_then``: begun and neither complete nor closed;
+        - ``overdue_then``: open and past ``target_then``;
+        - ``stale_then``: open and no counted update since the quarter containing ``day``
+          began;
+        - ``status_before`` at ``previous_day`` (default: the end of the previous quarter) and
+          ``direction_then``, the direction of travel between the two.
+
+        ``actions.progress`` reads these; tables filter and sort on them."""
+        previous_day = previous_day or previous_quarter_end(day)
+        quarter_start = FinancialQuarter.containing(day).start
+        latest = _latest_counted_update(day)
+        revised = latest.filter(revised_target_date__isnull=False)
+        since_quarter_began = ProgressUpdate.objects.counted().filter(
+            action=OuterRef("pk"),
+            recorded_at__gte=start_of_day(quarter_start),
+            recorded_at__lte=end_of_day(day),
+        )
+        is_open = Q(status_then__isnull=False) & ~Q(status_then__in=DONE_STATUSES)
+        return (
+            self.annotate(
+                status_then=_status_on(day),
+                status_before=_status_on(previous_day),
+                percent_then=Coalesce(Subquery(latest.values("percent_complete")[:1]), Value(0)),
+                commentary_then=Coalesce(
+                    Subquery(latest.values("commentary")[:1]),
+                    Value(""),
+                    output_field=models.TextField(),
+                ),
+                updated_then=Subquery(latest.values("recorded_at")[:1]),
+                target_then=Coalesce(
+                    Subquery(revised.values("revised_target_date")[:1]),
+                    F("target_date"),
+                    output_field=DateField(),
+                ),
+            )
+            .annotate(
+                open_then=ExpressionWrapper(is_open, output_field=BooleanField()),
+                overdue_then=ExpressionWrapper(
+                    is_open & Q(target_then__lt=day), output_field=BooleanField()
+                ),
+                stale_then=ExpressionWrapper(
+                    is_open & ~Exists(since_quarter_began), output_field=BooleanField()
+                ),
+                rank_then=_rank_of("status_then"),
+                rank_before=_rank_of("status_before"),
+            )
+            .annotate(
+                direction_then=Case(
+                    When(status_before__isnull=True, then=Value(Direction.NEW.value)),
+                    When(status_then__isnull=True, then=Value(Direction.UNCHANGED.value)),
+                    When(rank_then__gt=F("rank_before"), then=Value(Direction.IMPROVED.value)),
+                    When(rank_then__lt=F("rank_before"), then=Value(Direction.WORSENED.value)),
+                    default=Value(Direction.UNCHANGED.value),
+                    output_field=CharField(),
+                )
+            )
+        )
+
     def with_status_at(self, day: dt.date, name: str = "status_at"):
-        """Annotate each action with its status as at the end of ``day`` (None if no update yet)."""
-        latest = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), recorded_at__lte=end_of_day(day)
-        ).order_by("-recorded_at", "-pk")
-        return self.annotate(**{name: Subquery(latest.values("status")[:1])})
+        """Annotate each action with its status as at the end of ``day`` (None before it
+        began), by the same rule as ``as_at``."""
+        return self.annotate(**{name: _status_on(day)})
 
     def open(self):
         return self.exclude(status__in=[ActionStatus.COMPLETE, ActionStatus.CLOSED])
 
     def overdue(self, today: dt.date):
-        return self.open().filter(target_date__lt=today)
+        """Open at the end of ``today`` and past their (revised) target date."""
+        return self.as_at(today).filter(overdue_then=True)
 
     def owned_by(self, user):
         """The actions a person answers for: those they lead or contribute to, and for a
@@ -121,7 +233,19 @@ class Action(models.Model):
         verbose_name="Cabinet portfolio",
     )
     start_date = models.DateField(null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(
+        "original target date",
+        null=True,
+        blank=True,
+        help_text="As agreed in the plan. A later revision is recorded with a progress update, "
+        "and both are shown.",
+    )
+    revised_target_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest revision recorded with a progress update, if any.",
+    )
     status = models.CharField(
         max_length=20,
         choices=ActionStatus.choices,
@@ -193,10 +317,67 @@ class Action(models.Model):
     def rag(self):
         return self.status_choice.rag
 
+    @property
+    def current_target_date(self) -> dt.date | None:
+        """The date it is now due: the latest revision, else the original target."""
+        return self.revised_target_date or self.target_date
+
     def is_overdue(self, today: dt.date) -> bool:
-        return bool(
-            self.target_date and self.target_date < today and not self.status_choice.is_done
-        )
+        target = self.current_target_date
+        return bool(target and target < today and not self.status_choice.is_done)
+
+    def progress_problems(
+        self,
+        *,
+        status: str,
+        percent: int | None,
+        day: dt.date,
+        revised_target_date: dt.date | None = None,
+        revision_reason: str = "",
+        completing: Iterable[int] = (),
+    ) -> dict[str, str]:
+        """What is contradictory in recording ``status`` at ``percent`` on ``day``, by field.
+
+        The form, the admin, corrections and imports all ask this, so an update that one of
+        them refuses is refused by all. ``completing`` are the ids of milestones completed in
+        the same save."""
+        problems = {}
+        status = ActionStatus(status)
+        if status == ActionStatus.COMPLETE:
+            if percent is not None and percent != 100:
+                problems["percent_complete"] = (
+                    f"A complete action is 100% done, not {percent}%: enter 100, or choose "
+                    "another status"
+                )
+            still_open = [
+                m.title
+                for m in self.milestones.all()
+                if m.completed_on is None and m.pk not in set(completing)
+            ]
+            if still_open:
+                names = ", ".join(f"“{title}”" for title in still_open)
+                problems["status"] = (
+                    f"The action cannot be complete while milestones are still open ({names}): "
+                    "mark them as met first"
+                )
+        if status == ActionStatus.NOT_STARTED and percent:
+            problems["percent_complete"] = (
+                f"An action that has not started is 0% done, not {percent}%: enter 0, or "
+                "choose another status"
+            )
+        target = revised_target_date or self.current_target_date
+        if revised_target_date and revised_target_date < day:
+            problems["revised_target_date"] = (
+                f"The revised target date must be today or later ({day:%-d %B %Y} or after)"
+            )
+        elif status == ActionStatus.ON_TRACK and target and target < day:
+            problems["revised_target_date"] = (
+                f"The action was due on {target:%-d %B %Y}. To record it as on track, give a "
+                "revised target date and the reason for it"
+            )
+        if revised_target_date and not revision_reason.strip():
+            problems["target_revision_reason"] = "Say why the target date has changed"
+        return problems
 
     def is_owned_by(self, user) -> bool:
         """Leads it or is named as a contributor."""
@@ -228,31 +409,6 @@ class Action(models.Model):
     def can_be_corrected_by(self, user) -> bool:
         """Correcting entries are the performance team's alone."""
         return is_performance_team(user)
-
-    def status_at(self, day: dt.date) -> str | None:
-        """The status as at the end of ``day``: the latest update by then, or None before any."""
-        update = (
-            self.updates.filter(recorded_at__lte=end_of_day(day))
-            .order_by("-recorded_at", "-pk")
-            .first()
-        )
-        return update.status if update else None
-
-    def status_as_reported(self, latest_status: str | None, day: dt.date) -> ActionStatus | None:
-        """What the plan said at ``day`` given the latest update by then: that update's status,
-        or Not started for an action already begun (or undated) without one; None before it
-        begins. Every as-at reading (pages, dashboard, Cabinet report) goes through this rule."""
-        if latest_status:
-            return ActionStatus(latest_status)
-        if self.start_date is None or self.start_date <= day:
-            return ActionStatus.NOT_STARTED
-        return None
-
-    def direction_between(self, previous_day: dt.date, day: dt.date) -> Direction:
-        return Direction.between(
-            self.status_as_reported(self.status_at(previous_day), previous_day),
-            self.status_as_reported(self.status_at(day), day),
-        )
 
 
 class Milestone(models.Model):
@@ -318,6 +474,12 @@ class ProgressUpdate(models.Model):
     percent_complete = models.PositiveSmallIntegerField(validators=PERCENT_VALIDATORS)
     commentary = models.TextField(blank=True, max_length=COMMENTARY_MAX_LENGTH)
     evidence_url = models.URLField("evidence link", blank=True, max_length=500)
+    revised_target_date = models.DateField(
+        null=True, blank=True, help_text="A new target date for the action, given with a reason."
+    )
+    target_revision_reason = models.TextField(
+        "reason for the revised target date", blank=True, max_length=COMMENTARY_MAX_LENGTH
+    )
     source = models.CharField(max_length=20, choices=UpdateSource.choices, default=UpdateSource.WEB)
     corrects = models.ForeignKey(
         "self",
@@ -352,14 +514,22 @@ class ProgressUpdate(models.Model):
         return f"{self.action.reference} {self.get_status_display()} at {self.recorded_at:%d %b %Y}"
 
     def clean(self):
-        if (
-            self.status
-            and ActionStatus(self.status).needs_commentary
-            and not self.commentary.strip()
-        ):
-            raise ValidationError(
-                {"commentary": f"Say why the action is {ActionStatus(self.status).label.lower()}."}
+        if not self.status or self.status not in ActionStatus.values:
+            return
+        problems = {}
+        if ActionStatus(self.status).needs_commentary and not self.commentary.strip():
+            problems["commentary"] = f"Say why the action is {self.get_status_display().lower()}."
+        if self.action_id:
+            day = timezone.localtime(self.recorded_at).date() if self.recorded_at else None
+            problems |= self.action.progress_problems(
+                status=self.status,
+                percent=self.percent_complete,
+                day=day or timezone.localdate(),
+                revised_target_date=self.revised_target_date,
+                revision_reason=self.target_revision_reason,
             )
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def rag(self):

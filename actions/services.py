@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from actions.choices import ActionStatus, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
 
 
@@ -58,6 +59,8 @@ def progress_update_create(
     seen_version: int | None = None,
     seen_at: dt.datetime | None = None,
     completed_milestones: Iterable[tuple[Milestone, dt.date]] = (),
+    revised_target_date: dt.date | None = None,
+    target_revision_reason: str = "",
 ) -> ProgressUpdate:
     """Record a progress update and make it the action's current status if it is the latest.
 
@@ -81,16 +84,30 @@ def progress_update_create(
         recorded_at=recorded_at or timezone.now(),
         source=source,
         corrects=corrects,
+        revised_target_date=revised_target_date,
+        target_revision_reason=target_revision_reason,
     )
     update.full_clean()
     update.save()
-    latest = action.updates.order_by("-recorded_at", "-pk").first()
-    Action.objects.filter(pk=action.pk).update(
-        status=latest.status, percent_complete=latest.percent_complete
-    )
-    action.status, action.percent_complete = latest.status, latest.percent_complete
-    action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
+    action_progress_refresh(action=action)
     return update
+
+
+def action_progress_refresh(*, action: Action) -> None:
+    """Make the action's own status, percent and revised target date those of its latest
+    counted update, the shortcut every live list reads."""
+    counted = ProgressUpdate.objects.counted().filter(action=action).order_by("-recorded_at", "-pk")
+    latest = counted.first()
+    revised = counted.filter(revised_target_date__isnull=False).first()
+    fields = {
+        "status": latest.status if latest else ActionStatus.NOT_STARTED,
+        "percent_complete": latest.percent_complete if latest else 0,
+        "revised_target_date": revised.revised_target_date if revised else None,
+    }
+    Action.objects.filter(pk=action.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
 
 
 def _milestone_save_complete(milestone: Milestone, *, completed_on: dt.date, by) -> None:
@@ -214,7 +231,7 @@ def update_reminders_send(
             subject=f"Progress updates for {update_round.quarter.label} due by "
             f"{update_round.deadline:%-d %B %Y}",
             message=(
-                f"Dear {owner.get_full_name() or owner.get_username()},\n\n"
+                f"Dear {display_name(owner)},\n\n"
                 f"Please record a progress update for {update_round.quarter.label} on these "
                 f"actions by {update_round.deadline:%A %-d %B %Y}:\n\n"
                 + "\n".join(lines)

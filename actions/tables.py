@@ -2,10 +2,13 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from actions.choices import ActionStatus
+from actions.choices import ActionStatus, Direction
 from actions.models import Action
-from actions.selectors import direction_of, recommendation_direction
+from actions.selectors import recommendation_direction
 from reviews.models import Recommendation
+from tracker.people import display_name
+
+NOT_BEGUN = "Not begun yet"  # an action before its start date: not yet part of the figures
 
 
 class ActionTable(tables.Table):
@@ -20,13 +23,17 @@ class ActionTable(tables.Table):
     )  # fmt: skip
     lead_officer = tables.Column(verbose_name="Lead officer", order_by=("lead_officer__last_name",))
     directorate = tables.Column()
-    status = tables.Column()
+    # As at today, by the one rule (``Action.objects.as_at``): the queryset must be annotated.
+    status = tables.Column(accessor="status_then", empty_values=())
     percent_complete = tables.Column(
+        accessor="percent_then",
         verbose_name="Done",
         attrs={"th": {"class": "govuk-table__header--numeric"},
                "td": {"class": "govuk-table__cell--numeric"}},
     )  # fmt: skip
-    target_date = tables.DateColumn(format="j M Y", verbose_name="Target")
+    target_date = tables.DateColumn(
+        format="j M Y", verbose_name="Target", order_by=("target_then",)
+    )
 
     class Meta:
         model = Action
@@ -42,41 +49,48 @@ class ActionTable(tables.Table):
         return f"{recommendation.review.title} {recommendation.reference}"
 
     def render_lead_officer(self, value):
-        return value.get_full_name() or value.get_username()
+        return display_name(value)
 
     def render_status(self, value, record):
-        return render_to_string(
-            "actions/_status_tag.html",
-            {"status": record.status_choice, "rag": record.status_choice.rag},
-        )
+        if value is None:
+            return self.value_status(value, record)
+        status = ActionStatus(value)
+        return render_to_string("actions/_status_tag.html", {"status": status, "rag": status.rag})
 
     def render_percent_complete(self, value):
         return f"{value}%"
 
-    def value_status(self, record):
+    def render_target_date(self, value, record):
+        return render_to_string("actions/_target_dates.html", {"action": record})
+
+    def value_status(self, value, record):
         """Exports get the word and the RAG colour, not HTML."""
-        return f"{record.status_choice.label} ({record.rag.label})"
+        if value is None:
+            return f"{NOT_BEGUN} (starts {record.start_date:%-d %b %Y})"
+        status = ActionStatus(value)
+        return f"{status.label} ({status.rag.label})"
 
     def value_percent_complete(self, value):
         return value
 
+    def value_target_date(self, value, record):
+        revised = record.target_then if record.target_then != value else None
+        return f"{value:%-d %b %Y}, revised to {revised:%-d %b %Y}" if revised else value
+
 
 class DirectionColumn(tables.Column):
     """Direction of travel since the previous quarter-end, as arrow and word. The table's
-    queryset must be annotated by ``actions.selectors.actions_as_at`` for the same two days."""
+    queryset must be annotated by ``Action.objects.as_at``."""
 
-    def __init__(self, *, day, previous_day, **kwargs):
-        self.days = {"day": day, "previous_day": previous_day}
+    def __init__(self, **kwargs):
         kwargs.setdefault("verbose_name", "Direction of travel")
-        super().__init__(accessor="pk", orderable=False, empty_values=(), **kwargs)
+        super().__init__(accessor="direction_then", orderable=False, **kwargs)
 
-    def render(self, record):
-        return render_to_string(
-            "actions/_direction.html", {"direction": direction_of(record, **self.days)}
-        )
+    def render(self, value):
+        return render_to_string("actions/_direction.html", {"direction": Direction(value)})
 
-    def value(self, record):
-        return direction_of(record, **self.days).label
+    def value(self, value):
+        return Direction(value).label
 
 
 class MyActionTable(ActionTable):
@@ -88,7 +102,7 @@ class MyActionTable(ActionTable):
 
     # Not linkified: the cell template holds the link, and a link inside a link would be empty.
     reference = tables.Column(linkify=False, verbose_name="Action")
-    status = tables.Column(verbose_name="Status and RAG")
+    status = tables.Column(accessor="status_then", verbose_name="Status and RAG", empty_values=())
     next_milestone_due = tables.DateColumn(format="j M Y", verbose_name="Next milestone")
     last_update_at = tables.DateTimeColumn(format="j M Y", verbose_name="Last update")
     add_update = tables.Column(
@@ -118,9 +132,9 @@ class MyActionTable(ActionTable):
         return " ".join([record.reference, *self.flags(record)])
 
     def render_status(self, value, record):
+        status = ActionStatus(value)
         return render_to_string(
-            "actions/_status_and_rag.html",
-            {"status": record.status_choice, "rag": record.status_choice.rag},
+            "actions/_status_and_rag.html", {"status": status, "rag": status.rag}
         )
 
     def render_add_update(self, record):
@@ -170,10 +184,6 @@ class RecommendationTable(tables.Table):
         order_by = ("review",)
         empty_text = "No recommendations match these filters."
 
-    def __init__(self, *args, day, previous_day, **kwargs):
-        self.days = {"day": day, "previous_day": previous_day}
-        super().__init__(*args, **kwargs)
-
     def render_reference(self, record):
         return record.reference
 
@@ -186,7 +196,7 @@ class RecommendationTable(tables.Table):
         return f"{status.label} ({status.rag.label})"
 
     def direction_of(self, record):
-        return recommendation_direction(record.actions_as_at, **self.days)
+        return recommendation_direction(record.actions_as_at)
 
     def render_direction(self, record):
         direction = self.direction_of(record)

@@ -21,7 +21,7 @@ from actions.forms import (
 )
 from actions.models import Action, Milestone, UpdateRound
 from actions.selectors import (
-    actions_as_at,
+    quarter_days,
     recommendation_detail,
     recommendation_direction,
     recommendation_list,
@@ -41,6 +41,7 @@ from actions.tables import ActionTable, DirectionColumn, MyActionTable, Recommen
 from reviews import selectors as review_selectors
 from reviews.models import Recommendation, Review, council_of
 from tracker.exports import SafeExportMixin
+from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
 
 
@@ -54,18 +55,15 @@ class ActionListView(SafeExportMixin, SingleTableMixin, FilterView):
     paginate_by = 25
     export_name = "actions"
 
-    def quarter_days(self):
-        today = timezone.localdate()
-        return {"day": today, "previous_day": FinancialQuarter.containing(today).previous().end}
-
     def get_queryset(self):
-        queryset = Action.objects.visible_to(self.request.user).select_related(
-            "recommendation__review", "lead_officer", "directorate"
+        return (
+            Action.objects.visible_to(self.request.user)
+            .select_related("recommendation__review", "lead_officer", "directorate")
+            .as_at(timezone.localdate())
         )
-        return actions_as_at(queryset, **self.quarter_days())
 
     def get_table_kwargs(self):
-        return {"extra_columns": [("direction", DirectionColumn(**self.quarter_days()))]}
+        return {"extra_columns": [("direction", DirectionColumn())]}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -89,6 +87,7 @@ class ActionDetailView(DetailView):
                 "portfolio",
             )
             .prefetch_related("milestones", "updates__author")
+            .as_at(timezone.localdate())
         )
 
     def get_context_data(self, **kwargs):
@@ -170,6 +169,7 @@ class MyActionsView(SingleTableMixin, FilterView):
             Action.objects.visible_to(user)
             .owned_by(user)
             .with_update_flags(timezone.localdate())
+            .as_at(timezone.localdate())
             .select_related("recommendation__review", "lead_officer", "directorate")
             .order_by("recommendation__review__onsite_start", "recommendation__number", "reference")
         )
@@ -219,6 +219,8 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
                 seen_version=data["version"],
                 seen_at=data["seen_at"],
                 completed_milestones=form.completed_milestones(),
+                revised_target_date=data["revised_target_date"],
+                target_revision_reason=data["target_revision_reason"],
             ),
         )
         if refused:
@@ -303,7 +305,7 @@ class ActionReassignView(ActionEditMixin, FormView):
         person = data["lead_officer"]
         messages.success(
             self.request,
-            f"{person.get_full_name() or person.get_username()} now leads {self.action.reference}.",
+            f"{display_name(person)} now leads {self.action.reference}.",
         )
         return redirect(self.action)
 
@@ -410,12 +412,6 @@ class UpdateRoundCloseView(PerformanceTeamRequiredMixin, View):
         return redirect("actions:round_list")
 
 
-def quarter_days() -> dict:
-    """Today and the previous quarter-end: the two days direction of travel compares."""
-    today = timezone.localdate()
-    return {"day": today, "previous_day": FinancialQuarter.containing(today).previous().end}
-
-
 class OverviewView(TemplateView):
     """Every review with its recommendations, their action counts and current status."""
 
@@ -460,8 +456,7 @@ class RecommendationDetailView(TemplateView):
                 user=self.request.user, recommendation=recommendation
             ),
             direction=recommendation_direction(
-                list(actions_as_at(recommendation.actions.order_by(), **quarter_days())),
-                **quarter_days(),
+                recommendation.actions.order_by().as_at(**quarter_days())
             ),
             show_sample_banner=any(a.is_sample for a in recommendation.actions.all()),
             **kwargs,
@@ -480,9 +475,6 @@ class RecommendationListView(SafeExportMixin, SingleTableMixin, FilterView):
 
     def get_queryset(self):
         return recommendation_list(user=self.request.user, **quarter_days())
-
-    def get_table_kwargs(self):
-        return quarter_days()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

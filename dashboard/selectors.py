@@ -4,23 +4,15 @@ number of queries whatever the number of actions."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from actions.choices import ActionStatus, Direction, Rag
-from actions.models import Action, Milestone
-from actions.selectors import (
-    direction_of,
-    recommendation_direction,
-    recommendation_list,
-    status_counts_at,
-)
+from actions.progress import MilestoneState, PlanProgress, plan_as_at, status_counts_by_quarter
 from charts import Chart, milestone_timeline, rag_by_theme, status_over_quarters
-from reviews.models import Review
+from reviews.models import Recommendation, Review
 from tracker.quarters import FinancialQuarter
 
 TIMELINE_LIMIT = 20  # the chart stays readable; the data table says how many there are in all
@@ -61,45 +53,35 @@ class Dashboard:
 
 
 def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
-    """Headline figures, directions of travel and the three charts for ``review``."""
+    """Headline figures, directions of travel and the three charts for ``review``, all read
+    from one ``plan_as_at`` of today (the status-by-quarter chart by the same rule)."""
     quarter = FinancialQuarter.containing(today)
-    days = {"day": today, "previous_day": quarter.previous().end}
-    recommendations = list(
-        recommendation_list(user=user, **days).filter(review=review).order_by("number")
-    )
-    actions = [a for r in recommendations for a in r.actions_as_at]
+    plan = plan_as_at(reviews=[review], day=today)
     base = {"review": review.pk}
-
-    statuses = Counter(a.status for a in actions)
     status_counts = [
-        (s, statuses[s.value], actions_url(**base, status=s.value)) for s in ActionStatus
+        (status, count, actions_url(**base, status=status.value))
+        for status, count in plan.status_counts.items()
     ]
-    rags = Counter(ActionStatus(a.status).rag for a in actions)
-    rag_counts = [(rag, rags[rag], actions_url(**base, rag=rag.value)) for rag in Rag]
-    directions = Counter(direction_of(a, **days) for a in actions)
-
-    review_milestones = Milestone.objects.filter(action__recommendation__review=review)
-    milestones = review_milestones.aggregate(
-        due=Count("pk", filter=Q(due_date__lte=today)),
-        met=Count("pk", filter=Q(due_date__lte=today, completed_on__lte=F("due_date"))),
-        overdue=Count("pk", filter=Q(due_date__lt=today, completed_on__isnull=True)),
-    )
-    review_actions = Action.objects.filter(recommendation__review=review)
-    stale = review_actions.lacking_update_for(quarter).count()
+    rag_counts = [
+        (rag, count, actions_url(**base, rag=rag.value)) for rag, count in plan.rag_counts.items()
+    ]
+    milestones = plan.milestones_due
     on_time = (
-        f"{round(100 * milestones['met'] / milestones['due'])}%"
+        f"{round(100 * milestones['met_on_time'] / milestones['due'])}%"
         if milestones["due"]
         else "None due yet"
     )
+    later = len(plan.later_starts)
     figures = [
-        Figure("Recommendations", str(len(recommendations)), reverse("reviews:recommendation_list")
-               + f"?review={review.pk}"),
-        Figure("Actions", str(len(actions)), actions_url(**base)),
+        Figure("Recommendations", str(len(plan.recommendations)),
+               reverse("reviews:recommendation_list") + f"?review={review.pk}"),
+        Figure("Actions", str(len(plan.actions)), actions_url(**base),
+               f"{later} more start{'s' if later == 1 else ''} later" if later else ""),
         Figure(
             "Milestones met on time",
             on_time,
             actions_url(**base),
-            f"{milestones['met']} of {milestones['due']} milestones due so far",
+            f"{milestones['met_on_time']} of {milestones['due']} milestones due so far",
         ),
         Figure(
             "Overdue milestones",
@@ -109,25 +91,23 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
         ),
         Figure(
             "No update this quarter",
-            str(stale),
+            str(len(plan.stale)),
             actions_url(**base, stale="true"),
             f"Open actions with no progress update since {quarter.start:%-d %B %Y}",
         ),
         Figure(
             "Overdue actions",
-            str(review_actions.overdue(today).count()),
+            str(len(plan.overdue)),
             actions_url(**base, overdue="true"),
-            "Open and past their target date",
+            "Open and past their target date (revised, where it was)",
         ),
     ]  # fmt: skip
-
+    recommendations = {
+        r.pk: r for r in Recommendation.objects.filter(review=review).select_related("theme")
+    }
     rows = [
-        RecommendationRow(
-            r,
-            ActionStatus(r.rolled_up_status) if r.rolled_up_status else None,
-            recommendation_direction(r.actions_as_at, **days),
-        )
-        for r in recommendations
+        RecommendationRow(recommendations[r.pk], r.status, r.direction)
+        for r in plan.recommendations
     ]
     return Dashboard(
         review=review,
@@ -135,40 +115,34 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
         figures=figures,
         status_counts=status_counts,
         rag_counts=rag_counts,
-        directions=[(d, directions[d]) for d in Direction],
+        directions=list(plan.direction_counts.items()),
         recommendations=rows,
         charts=[
-            _rag_by_theme_chart(review, recommendations, base),
-            _status_chart(review_actions, quarter, today, base),
-            _timeline_chart(review_milestones, quarter, today),
+            _rag_by_theme_chart(plan, review, base),
+            _status_chart(review, quarter, today, base),
+            _timeline_chart(plan, quarter, today),
         ],
-        has_sample=any(a.is_sample for a in actions),
+        has_sample=plan.is_sample,
     )
 
 
-def _rag_by_theme_chart(review, recommendations, base) -> Chart:
-    themes: dict[object, Counter] = {}
-    for recommendation in recommendations:
-        counts = themes.setdefault(recommendation.theme, Counter())
-        for action in recommendation.actions_as_at:
-            counts[ActionStatus(action.status).rag.value] += 1
-    ordered = sorted(
-        (t for t in themes if sum(themes[t].values())),
-        key=lambda t: (t is None, t.number if t else 0),
-    )
+def _rag_by_theme_chart(plan: PlanProgress, review, base) -> Chart:
+    theme_ids = {t.title: t.pk for t in review.themes.all()}
+    rows = plan.rag_by_theme
 
     def link(index, rag):
-        theme = ordered[index]
-        return actions_url(**base, theme=theme.pk if theme else None, rag=rag)
+        return actions_url(**base, theme=theme_ids.get(rows[index][0]), rag=rag)
 
     return rag_by_theme(
-        [(t.title if t else "No theme", dict(themes[t])) for t in ordered], link=link
+        [(theme, {rag.value: n for rag, n in counts.items() if n}) for theme, counts in rows],
+        link=link,
     )
 
 
-def _status_chart(review_actions, quarter, today, base) -> Chart:
+def _status_chart(review, quarter, today, base) -> Chart:
     quarters = quarter.last(4)
-    rows = [(q.label, status_counts_at(review_actions, day=min(q.end, today))) for q in quarters]
+    counts = status_counts_by_quarter(reviews=[review], quarters=quarters, today=today)
+    rows = [(q.label, {s.value: n for s, n in by_status.items()}) for q, by_status in counts]
 
     def link(index, status):
         # Only the current quarter's figures are today's statuses, so only they drill down.
@@ -177,23 +151,19 @@ def _status_chart(review_actions, quarter, today, base) -> Chart:
     return status_over_quarters(rows, link=link)
 
 
-def _timeline_chart(review_milestones, quarter, today) -> Chart:
+def _timeline_chart(plan: PlanProgress, quarter, today) -> Chart:
     start, end = quarter.start, quarter.next().end
-    milestones = (
-        review_milestones.filter(due_date__gte=start, due_date__lte=end)
-        .select_related("action")
-        .order_by("due_date", "pk")[:TIMELINE_LIMIT]
-    )
+    due = sorted(plan.milestones(due_from=start, due_to=end), key=lambda p: p[1].due_date)
     items = [
         {
             "title": m.title,
             "due_date": m.due_date,
             "completed_on": m.completed_on,
-            "action_reference": m.action.reference,
-            "overdue": m.is_overdue(today),
-            "url": m.action.get_absolute_url(),
+            "action_reference": action.reference,
+            "overdue": m.state == MilestoneState.OVERDUE,
+            "url": reverse("actions:action_detail", kwargs={"pk": action.pk}),
         }
-        for m in milestones
+        for action, m in due[:TIMELINE_LIMIT]
     ]
     return milestone_timeline(
         items, start=start, end=end, today=today, link=lambda item: item["url"]

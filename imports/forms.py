@@ -5,6 +5,7 @@ from imports.choices import ImportKind
 from imports.parsing import MAX_FILE_BYTES, SpreadsheetError, read_sheet
 from reviews.models import Review
 from tracker.forms import govuk_style
+from tracker.people import display_name
 
 
 class ImportUploadForm(forms.Form):
@@ -107,9 +108,7 @@ class ExportForm(forms.Form):
             .distinct()
             .order_by("last_name", "first_name")
         )
-        self.fields["lead_officer"].label_from_instance = lambda person: (
-            person.get_full_name() or person.get_username()
-        )
+        self.fields["lead_officer"].label_from_instance = lambda person: display_name(person)
         govuk_style(self)
 
     def clean(self):

@@ -4,17 +4,20 @@ from django.utils import timezone
 from reports.models import CabinetReport
 from reviews.choices import ReviewKind
 from reviews.models import Review
-from tracker.quarters import FinancialQuarter
+from tracker.quarters import FinancialQuarter, quarter_choices
 
 
 class CabinetReportCreateForm(forms.Form):
     """Which quarter, for which Cabinet meeting, about which review(s)."""
 
-    quarter = forms.CharField(
+    quarter = forms.ChoiceField(
         label="Quarter",
-        help_text="For example, 2024-25-Q1 for April to June 2024.",
-        max_length=20,
-        widget=forms.TextInput(attrs={"size": 10}),
+        help_text="A report on the quarter still in progress shows the plan as at today, is "
+        "marked Provisional, and can be issued only once the quarter has ended.",
+        error_messages={
+            "required": "Choose the quarter the report is on",
+            "invalid_choice": "Choose one of the quarters in the list",
+        },
     )
     meeting_date = forms.DateField(
         label="Date of the Cabinet meeting",
@@ -33,21 +36,21 @@ class CabinetReportCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         reviews = Review.objects.visible_to(user).order_by("-onsite_start")
         self.fields["reviews"].queryset = reviews
+        today = timezone.localdate()
+        first = reviews.last()
+        self.fields["quarter"].choices = quarter_choices(
+            FinancialQuarter.spanning(first.onsite_start if first else today, today), today=today
+        )
         latest = reviews.filter(kind=ReviewKind.CPC).first()
         if not self.is_bound:
             if latest:
                 self.initial.setdefault("reviews", [latest.pk])
             # Reports look back: suggest the last quarter that has ended.
-            last = FinancialQuarter.containing(timezone.localdate()).previous()
+            last = FinancialQuarter.containing(today).previous()
             self.initial.setdefault("quarter", last.slug)
 
     def clean_quarter(self) -> FinancialQuarter:
-        try:
-            return FinancialQuarter.parse(self.cleaned_data["quarter"])
-        except ValueError as exc:
-            raise forms.ValidationError(
-                "Enter the quarter as the financial year and quarter, like 2024-25-Q1."
-            ) from exc
+        return FinancialQuarter.parse(self.cleaned_data["quarter"])  # one of the choices
 
 
 class CabinetReportForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from actions.choices import ActionStatus, Direction, Rag
+from actions.progress import MilestoneState
 from reports.models import FRONT_SHEET_FIELDS
 
 
@@ -35,13 +36,52 @@ def _action(row: dict) -> dict:
         "status": _status(row["status"]),
         "direction": _direction(row["direction"]),
         "target_date": _date(row["target_date"]),
+        "revised_target_date": _date(row.get("revised_target_date")),
         "updated_on": _date(row.get("updated_on")),
         "milestones_due": [_milestone(m) for m in row.get("milestones_due", [])],
     }
 
 
 def _milestone(row: dict) -> dict:
-    return row | {"due_date": _date(row["due_date"]), "completed_on": _date(row["completed_on"])}
+    return row | {
+        "due_date": _date(row["due_date"]),
+        "completed_on": _date(row["completed_on"]),
+        "state": MilestoneState(row["state"]),
+    }
+
+
+_FORMAT_1_MILESTONE_STATES = {"met": "met", "met late": "met_late", "not met": "overdue"}
+
+
+def upgraded(snapshot: dict) -> dict:
+    """A snapshot in the current format. Reports issued before format 2 were always as at
+    their quarter's end, and said "met", "met late" or "not met" of a milestone."""
+    if snapshot.get("format", 1) >= 2:
+        return snapshot
+
+    def milestone(row):
+        return row | {"state": _FORMAT_1_MILESTONE_STATES[row["state"]]}
+
+    def action(row):
+        return row | {
+            "milestones_due": [milestone(m) for m in row.get("milestones_due", [])],
+            "is_stale": False,
+            "revised_target_date": None,
+        }
+
+    return snapshot | {
+        "format": 2,
+        "as_at": snapshot["quarter"]["end"],
+        "provisional": False,
+        "recommendations": [
+            row | {"actions": [action(a) for a in row["actions"]]}
+            for row in snapshot["recommendations"]
+        ],
+        "overdue": [action(a) for a in snapshot["overdue"]],
+        "completed": [action(a) for a in snapshot["completed"]],
+        "stale": [],
+        "milestones_due": [milestone(m) for m in snapshot["milestones_due"]],
+    }
 
 
 # WeasyPrint 70 ignores SVG ``paint-order``, so a text halo (a stroke meant to sit under the
@@ -59,6 +99,7 @@ def charts_for(snapshot: dict, *, printed: bool = True) -> list:
     """The dashboard's charts drawn from the snapshot's figures, once per report."""
     from charts import milestone_timeline, rag_by_theme, status_over_quarters
 
+    snapshot = upgraded(snapshot)
     quarter = snapshot["quarter"]
     end = _date(quarter["end"])
     milestones = [
@@ -67,7 +108,7 @@ def charts_for(snapshot: dict, *, printed: bool = True) -> list:
             "due_date": _date(item["due_date"]),
             "completed_on": _date(item["completed_on"]),
             "action_reference": item["action"],
-            "overdue": item["state"] == "not met",
+            "overdue": item["state"] == MilestoneState.OVERDUE,
         }
         for item in snapshot["milestones_due"]
     ]
@@ -81,7 +122,7 @@ def charts_for(snapshot: dict, *, printed: bool = True) -> list:
                 milestones,
                 start=_date(quarter["start"]),
                 end=end,
-                today=end + dt.timedelta(days=1),
+                today=_date(snapshot["as_at"]),
             )
         )
     return [for_print(chart) for chart in charts] if printed else charts
@@ -92,6 +133,7 @@ def document_context(
 ) -> dict:
     """What the report template needs: the front sheet, the snapshot in template-friendly
     shape, the charts and the status words in a fixed order."""
+    snapshot = upgraded(snapshot)
     recommendations = [
         row
         | {
@@ -135,6 +177,8 @@ def document_context(
         "quarter": quarter,
         "reviews": reviews,
         "headline": headline,
+        "as_at": _date(snapshot["as_at"]),
+        "provisional": snapshot["provisional"],
         "is_sample": snapshot.get("is_sample", False),
         "rag_rows": [
             {"rag": rag, "count": snapshot["rag_counts"].get(rag.value, 0)} for rag in Rag
@@ -150,6 +194,7 @@ def document_context(
         "recommendations": recommendations,
         "overdue": [_action(row) for row in snapshot["overdue"]],
         "completed": [_action(row) for row in snapshot["completed"]],
+        "stale": [_action(row) for row in snapshot["stale"]],
         "milestones_due": [_milestone(row) for row in snapshot["milestones_due"]],
         "charts": charts_for(snapshot, printed=not for_screen),
         "for_screen": for_screen,

@@ -1,6 +1,7 @@
 """The snapshot of the action plan that a Cabinet report freezes: statuses, RAG, percent, latest
-commentary, milestones and direction of travel as at a quarter's end, read from the update
-history (``actions.selectors``), so a past quarter produced today matches what was true then.
+commentary, milestones and direction of travel as at a quarter's end, read through the one read
+of the plan (``actions.progress.plan_as_at``), so a past quarter produced today matches what was
+true then, and what the dashboard said on the day.
 
 The snapshot is plain JSON: the report, its HTML preview and its PDF are all drawn from it and
 never from the live tables, which keep changing after the quarter closes."""
@@ -10,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from actions.choices import ActionStatus, Direction, Rag
-from actions.models import Action, Milestone
-from actions.selectors import actions_as_at, direction_of, recommendation_direction, status_then
+from actions.choices import ActionStatus
+from actions.progress import ActionRow, MilestoneState, plan_as_at, status_counts_by_quarter
 from reports.choices import ReportStatus
 from reports.models import CabinetReport
-from reviews.models import Recommendation, Review
+from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
-SNAPSHOT_FORMAT = 1
+# 2: as at a day (``as_at``, ``provisional``), staleness, revised target dates, milestone
+# states of ``actions.progress.MilestoneState``. ``reports.rendering`` still reads format 1.
+SNAPSHOT_FORMAT = 2
 QUARTERS_IN_TREND = 4
 
 
@@ -46,186 +49,146 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _person(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+def snapshot_day(quarter: FinancialQuarter, *, today: dt.date | None = None) -> dt.date:
+    """The day a report on ``quarter`` is as at: its last day once it has ended, else today
+    (a provisional draft)."""
+    return min(quarter.end, today or timezone.localdate())
 
 
-def _milestone_state(milestone: Milestone, end: dt.date) -> str:
-    """What a milestone due in the quarter looked like at its end."""
-    if milestone.completed_on and milestone.completed_on <= end:
-        return "met" if milestone.completed_on <= milestone.due_date else "met late"
-    return "not met"
-
-
-def report_snapshot(*, reviews: list[Review], quarter: FinancialQuarter) -> dict:
-    """Everything the report shows about ``reviews`` as at the end of ``quarter``.
-
-    Runs a fixed number of queries whatever the size of the plan: one for the recommendations,
-    one for actions as at the quarter end (with milestones prefetched), and one per quarter of
-    the status trend."""
-    end, previous_end = quarter.end, quarter.previous().end
-    review_ids = [review.pk for review in reviews]
-    actions = (
-        Action.objects.filter(recommendation__review__in=review_ids)
-        .select_related("lead_officer", "directorate", "recommendation")
-        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_date")))
-    )
-    actions = actions_as_at(actions, day=end, previous_day=previous_end)
-    by_recommendation: dict[int, list[Action]] = {}
-    for action in actions:
-        by_recommendation.setdefault(action.recommendation_id, []).append(action)
-
-    recommendations = (
-        Recommendation.objects.filter(review__in=review_ids)
-        .select_related("theme", "review")
-        .order_by("review__onsite_start", "number")
-    )
-    recommendation_rows, overdue, completed, milestones_due = [], [], [], []
-    status_counts: Counter[str] = Counter()
-    direction_counts: Counter[str] = Counter()
-    recommendation_directions: Counter[str] = Counter()
-    theme_rag: dict[str, Counter[str]] = {}
-    percents, later_starts = [], 0
-    is_sample = False
-
-    for recommendation in recommendations:
-        action_rows = []
-        in_plan = []
-        for action in by_recommendation.get(recommendation.pk, []):
-            status = status_then(action, day=end)
-            if status is None:
-                later_starts += 1  # not begun by the quarter's end: not yet part of the report
-                continue
-            in_plan.append(action)
-            is_sample = is_sample or action.is_sample
-            direction = direction_of(action, day=end, previous_day=previous_end)
-            percent = action.percent_then or 0
-            is_overdue = bool(action.target_date and action.target_date < end) and not (
-                status.is_done
-            )
-            done_this_quarter = status.is_done and not (
-                action.status_before and ActionStatus(action.status_before).is_done
-            )
-            due = [
-                {
-                    "title": milestone.title,
-                    "due_date": _day(milestone.due_date),
-                    "completed_on": _day(
-                        milestone.completed_on
-                        if milestone.completed_on and milestone.completed_on <= end
-                        else None
-                    ),
-                    "state": _milestone_state(milestone, end),
-                }
-                for milestone in action.milestones.all()
-                if quarter.contains(milestone.due_date)
-            ]
-            row = {
-                "reference": action.reference,
-                "description": action.description,
-                "lead_officer": _person(action.lead_officer),
-                "directorate": action.directorate.name if action.directorate else "",
-                "target_date": _day(action.target_date),
-                "status": status.value,
-                "rag": status.rag.value,
-                "percent": percent,
-                "commentary": action.commentary_then or "",
-                "updated_on": _day(action.updated_then.date() if action.updated_then else None),
-                "direction": direction.value,
-                "overdue": is_overdue,
-                "completed_this_quarter": done_this_quarter,
-                "milestones_due": due,
-                "is_sample": action.is_sample,
+def _action_row(action: ActionRow, *, quarter: FinancialQuarter) -> dict:
+    return {
+        "reference": action.reference,
+        "description": action.description,
+        "lead_officer": action.lead_officer,
+        "directorate": action.directorate,
+        "target_date": _day(action.target_date),
+        "revised_target_date": _day(action.revised_target_date),
+        "status": action.status.value,
+        "rag": action.status.rag.value,
+        "percent": action.percent,
+        "commentary": action.commentary,
+        "updated_on": _day(
+            timezone.localtime(action.updated_at).date() if action.updated_at else None
+        ),
+        "is_stale": action.is_stale,
+        "direction": action.direction.value,
+        "overdue": action.is_overdue,
+        "completed_this_quarter": action.done_since_previous,
+        "milestones_due": [
+            {
+                "title": m.title,
+                "due_date": _day(m.due_date),
+                "completed_on": _day(m.completed_on),
+                "state": m.state.value,
             }
-            action_rows.append(row)
-            status_counts[status.value] += 1
-            direction_counts[direction.value] += 1
-            percents.append(percent)
-            theme_name = recommendation.theme.title if recommendation.theme else "No theme"
-            theme_rag.setdefault(theme_name, Counter())[status.rag.value] += 1
-            if is_overdue:
-                overdue.append({"recommendation": recommendation.reference, **row})
-            if done_this_quarter:
-                completed.append({"recommendation": recommendation.reference, **row})
-            for milestone in due:
-                milestones_due.append(
-                    {"action": action.reference, "recommendation": recommendation.reference}
-                    | milestone
-                )
-        rolled_up = ActionStatus.rollup(row["status"] for row in action_rows)
-        rec_direction = recommendation_direction(in_plan, day=end, previous_day=previous_end)
-        if rec_direction:
-            recommendation_directions[rec_direction.value] += 1
+            for m in action.milestones
+            if quarter.contains(m.due_date)
+        ],
+        "is_sample": action.is_sample,
+    }
+
+
+def report_snapshot(
+    *, reviews: list[Review], quarter: FinancialQuarter, today: dt.date | None = None
+) -> dict:
+    """Everything the report shows about ``reviews`` as at the end of ``quarter``, or as at
+    today for a quarter not ended yet (then ``provisional``): an adapter over
+    ``actions.progress.plan_as_at``, so the report says what the dashboard said that day.
+
+    A fixed number of queries whatever the size of the plan: those of ``plan_as_at``, one per
+    quarter of the status trend, and the reviews' own details."""
+    day = snapshot_day(quarter, today=today)
+    plan = plan_as_at(reviews=reviews, day=day, previous_day=quarter.previous().end)
+    review_slugs = {review.pk: review.slug for review in reviews}
+    recommendation_rows, overdue, completed, stale, milestones_due = [], [], [], [], []
+    for recommendation in plan.recommendations:
+        action_rows = [_action_row(a, quarter=quarter) for a in recommendation.actions]
+        for row in action_rows:
+            tagged = {"recommendation": recommendation.reference, **row}
+            if row["overdue"]:
+                overdue.append(tagged)
+            if row["completed_this_quarter"]:
+                completed.append(tagged)
+            if row["is_stale"]:
+                stale.append(tagged)
+            milestones_due.extend(
+                {"action": row["reference"], "recommendation": recommendation.reference} | m
+                for m in row["milestones_due"]
+            )
+        status, direction = recommendation.status, recommendation.direction
         recommendation_rows.append(
             {
-                "review": recommendation.review.slug,
+                "review": review_slugs[recommendation.review_id],
                 "number": recommendation.number,
                 "reference": recommendation.reference,
                 "title": recommendation.title,
                 "text": recommendation.text,
-                "theme": recommendation.theme.title if recommendation.theme else "",
-                "status": rolled_up.value if rolled_up else None,
-                "rag": rolled_up.rag.value if rolled_up else None,
-                "direction": rec_direction.value if rec_direction else None,
+                "theme": recommendation.theme,
+                "status": status.value if status else None,
+                "rag": status.rag.value if status else None,
+                "direction": direction.value if direction else None,
                 "actions": action_rows,
             }
         )
-
-    action_total = sum(status_counts.values())
-    met = [m for m in milestones_due if m["state"] != "not met"]
+    counts = plan.status_counts
+    percents = [a.percent for a in plan.actions]
+    states = Counter(m["state"] for m in milestones_due)
     return {
         "format": SNAPSHOT_FORMAT,
+        "as_at": _day(day),
+        "provisional": day < quarter.end,
         "quarter": {
             "slug": quarter.slug,
             "label": quarter.label,
             "months": quarter.months_label,
             "start": _day(quarter.start),
-            "end": _day(end),
+            "end": _day(quarter.end),
             "previous_label": quarter.previous().label,
-            "previous_end": _day(previous_end),
+            "previous_end": _day(quarter.previous().end),
         },
         "reviews": [_review_row(review) for review in reviews],
-        "is_sample": is_sample,
+        "is_sample": plan.is_sample,
         "headline": {
             "recommendations": len(recommendation_rows),
-            "actions": action_total,
-            "complete": status_counts[ActionStatus.COMPLETE] + status_counts[ActionStatus.CLOSED],
-            "on_track": status_counts[ActionStatus.ON_TRACK],
-            "at_risk": status_counts[ActionStatus.AT_RISK],
-            "off_track": status_counts[ActionStatus.OFF_TRACK],
-            "not_started": status_counts[ActionStatus.NOT_STARTED],
+            "actions": len(plan.actions),
+            "complete": counts[ActionStatus.COMPLETE] + counts[ActionStatus.CLOSED],
+            "on_track": counts[ActionStatus.ON_TRACK],
+            "at_risk": counts[ActionStatus.AT_RISK],
+            "off_track": counts[ActionStatus.OFF_TRACK],
+            "not_started": counts[ActionStatus.NOT_STARTED],
             "overdue": len(overdue),
             "completed_this_quarter": len(completed),
+            "stale": len(stale),
             "average_percent": round(sum(percents) / len(percents)) if percents else 0,
             "milestones_due": len(milestones_due),
-            "milestones_met": len(met),
-            "later_starts": later_starts,
+            "milestones_met": states[MilestoneState.MET] + states[MilestoneState.MET_LATE],
+            "milestones_overdue": states[MilestoneState.OVERDUE],
+            "later_starts": len(plan.later_starts),
         },
-        "status_counts": {status.value: status_counts[status.value] for status in ActionStatus},
-        "rag_counts": _rag_counts(status_counts),
+        "status_counts": {status.value: n for status, n in counts.items()},
+        "rag_counts": {rag.value: n for rag, n in plan.rag_counts.items()},
         "directions": {
-            "actions": {d.value: direction_counts[d.value] for d in Direction},
-            "recommendations": {d.value: recommendation_directions[d.value] for d in Direction},
+            "actions": {d.value: n for d, n in plan.direction_counts.items()},
+            "recommendations": {
+                d.value: n for d, n in plan.recommendation_direction_counts.items()
+            },
         },
         "rag_by_theme": [
-            [theme, {rag.value: counts[rag.value] for rag in Rag}]
-            for theme, counts in theme_rag.items()
+            [theme, {rag.value: n for rag, n in by_rag.items()}]
+            for theme, by_rag in plan.rag_by_theme
         ],
-        "status_over_quarters": _status_over_quarters(review_ids, quarter),
+        "status_over_quarters": [
+            [q.label, {status.value: n for status, n in by_status.items()}]
+            for q, by_status in status_counts_by_quarter(
+                reviews=reviews, quarters=quarter.last(QUARTERS_IN_TREND), today=day
+            )
+        ],
         "recommendations": recommendation_rows,
         "overdue": overdue,
         "completed": completed,
+        "stale": stale,
         "milestones_due": milestones_due,
     }
-
-
-def _rag_counts(status_counts: Counter[str]) -> dict[str, int]:
-    counts = Counter()
-    for status, count in status_counts.items():
-        counts[ActionStatus(status).rag.value] += count
-    return {rag.value: counts[rag.value] for rag in Rag}
 
 
 def _review_row(review: Review) -> dict:
@@ -247,21 +210,3 @@ def _review_row(review: Review) -> dict:
             for peer in review.peer_team.all()
         ],
     }
-
-
-def _status_over_quarters(review_ids: list[int], quarter: FinancialQuarter) -> list:
-    """Action counts by status at each of the last few quarter-ends, oldest first."""
-    rows = []
-    for each in quarter.last(QUARTERS_IN_TREND):
-        actions = actions_as_at(
-            Action.objects.filter(recommendation__review__in=review_ids),
-            day=each.end,
-            previous_day=each.previous().end,
-        ).only("id", "start_date")
-        counts = Counter()
-        for action in actions:
-            status = status_then(action, day=each.end)
-            if status is not None:
-                counts[status.value] += 1
-        rows.append([each.label, {status.value: counts[status.value] for status in ActionStatus}])
-    return rows

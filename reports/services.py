@@ -202,6 +202,12 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
             f"{draft.period.quarter.label} has not ended yet: issue its report after "
             f"{draft.period.end:%-d %B %Y}."
         )
+    if draft.snapshot.get("provisional"):
+        raise ValidationError(
+            f"This draft shows the plan as at {draft.snapshot['as_at']}, before "
+            f"{draft.period.quarter.label} ended: generate the PDF again so that it reads the "
+            f"plan as at {draft.period.end:%-d %B %Y}, check it, then issue it."
+        )
     if draft.supersedes_id and not draft.correction_note.strip():
         raise ValidationError(
             {"correction_note": "Say what this version corrects in the one it replaces."}

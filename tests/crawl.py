@@ -113,6 +113,7 @@ def plan_build(*, council, directorate, lead_officer, slug: str, text: str = "Pl
         portfolio=PortfolioFactory(council=council, name=f"{text} portfolio"),
         description=text,
         expected_outcome=text,
+        target_date=dt.date(2025, 3, 31),  # overdue: the overdue filter and its export have a row
     )
     MilestoneFactory(action=action, title=text)
     progress_update_create(

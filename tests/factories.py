@@ -89,7 +89,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Do the thing number {n}")
     lead_officer = factory.SubFactory(UserFactory)
     start_date = dt.date(2024, 4, 1)
-    target_date = dt.date(2025, 3, 31)
+    target_date = dt.date(2028, 3, 31)
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):

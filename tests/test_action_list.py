@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from actions.filtersets import ActionFilterSet
 from actions.models import Action
+from tests.dashboard_plan import update
 from tests.factories import ActionFactory, CouncilFactory, RecommendationFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,14 +15,16 @@ pytestmark = pytest.mark.django_db
 def plan(council):
     review = ReviewFactory(council=council, slug="2023-cpc")
     recommendation = RecommendationFactory(review=review, number=8)
-    return {
+    plan = {
         "late": ActionFactory(recommendation=recommendation, reference="R8.1",
                               target_date=dt.date(2024, 9, 30)),
         "soon": ActionFactory(recommendation=recommendation, reference="R8.2",
                               target_date=dt.date(2024, 12, 1)),
         "done": ActionFactory(recommendation=recommendation, reference="R8.3",
-                              target_date=dt.date(2024, 6, 30), status="complete"),
+                              target_date=dt.date(2024, 6, 30)),
     }  # fmt: skip
+    update(plan["done"], dt.date(2024, 6, 20), "complete", 100)
+    return plan
 
 
 def filtered(data, user, rf, today=dt.date(2024, 11, 1)):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from actions.choices import Direction
 from actions.models import Action
-from actions.selectors import actions_as_at, direction_of, recommendation_direction
+from actions.selectors import recommendation_direction
 from actions.services import progress_update_create
 from tests.factories import ActionFactory, RecommendationFactory
 from tracker.quarters import FinancialQuarter
@@ -29,9 +29,7 @@ def update(action, day, status, percent=10, commentary="note"):
 
 
 def read(queryset):
-    return {
-        a.reference: a for a in actions_as_at(queryset, day=Q2.end, previous_day=Q2.previous().end)
-    }
+    return {a.reference: a for a in queryset.as_at(Q2.end, Q2.previous().end)}
 
 
 def test_an_update_after_the_quarter_end_is_not_part_of_that_quarter():
@@ -54,11 +52,10 @@ def test_directions_of_many_actions_cost_one_query(django_assert_num_queries):
         update(action, "2024-08-15", after)
     with django_assert_num_queries(1):
         seen = read(Action.objects.all())
-    kwargs = {"day": Q2.end, "previous_day": Q2.previous().end}
-    assert direction_of(seen["R1.0"], **kwargs) == Direction.WORSENED
-    assert direction_of(seen["R1.1"], **kwargs) == Direction.IMPROVED
+    assert Direction(seen["R1.0"].direction_then) == Direction.WORSENED
+    assert Direction(seen["R1.1"].direction_then) == Direction.IMPROVED
     # Worst open action: at risk before and after, so the recommendation has not moved.
-    assert recommendation_direction(list(seen.values()), **kwargs) == Direction.UNCHANGED
+    assert recommendation_direction(list(seen.values())) == Direction.UNCHANGED
 
 
 def test_an_action_with_no_update_in_the_quarter_keeps_its_earlier_status():
@@ -66,18 +63,16 @@ def test_an_action_with_no_update_in_the_quarter_keeps_its_earlier_status():
     update(action, "2024-05-01", "at_risk")
     seen = read(Action.objects.all())["R1.1"]
     assert seen.status_then == "at_risk"
-    assert direction_of(seen, day=Q2.end, previous_day=Q2.previous().end) == Direction.UNCHANGED
+    assert Direction(seen.direction_then) == Direction.UNCHANGED
 
 
 def test_an_action_starting_within_the_quarter_is_new():
     action = ActionFactory(reference="R1.1", start_date=dt.date(2024, 8, 1))
     update(action, "2024-08-20", "on_track")
     seen = read(Action.objects.all())["R1.1"]
-    assert direction_of(seen, day=Q2.end, previous_day=Q2.previous().end) == Direction.NEW
+    assert Direction(seen.direction_then) == Direction.NEW
 
 
 def test_an_undated_action_without_updates_is_not_started_at_both_ends_not_new():
-    action = ActionFactory(reference="R1.1", start_date=None, target_date=None)
-    kwargs = {"day": Q2.end, "previous_day": Q2.previous().end}
-    assert direction_of(read(Action.objects.all())["R1.1"], **kwargs) == Direction.UNCHANGED
-    assert action.direction_between(Q2.previous().end, Q2.end) == Direction.UNCHANGED
+    ActionFactory(reference="R1.1", start_date=None, target_date=None)
+    assert Direction(read(Action.objects.all())["R1.1"].direction_then) == Direction.UNCHANGED

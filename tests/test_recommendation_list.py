@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.choices import ActionStatus
+from actions.models import ProgressUpdate
 from actions.selectors import recommendations_with_rollup
 from tests.dashboard_plan import plan_build
 from tests.factories import (
@@ -57,7 +58,11 @@ def rows(client, **query):
 def test_the_rolled_up_status_in_the_database_matches_the_rule(council, statuses):
     recommendation = RecommendationFactory(review=ReviewFactory(council=council))
     for n, status in enumerate(statuses):
-        ActionFactory(recommendation=recommendation, reference=f"R1.{n}", status=status)
+        action = ActionFactory(recommendation=recommendation, reference=f"R1.{n}")
+        if status != "not_started":  # an action begun with no update yet is Not started
+            ProgressUpdate.objects.create(
+                action=action, author=action.lead_officer, status=status, percent_complete=50
+            )
     annotated = recommendations_with_rollup().get(pk=recommendation.pk)
     expected = ActionStatus.rollup(statuses)
     assert annotated.rolled_up_status == (expected.value if expected else None)

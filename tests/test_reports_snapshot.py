@@ -64,8 +64,8 @@ def test_it_lists_overdue_and_completed_actions_and_milestones_due(plan):
     assert [a["reference"] for a in snapshot["overdue"]] == ["R1.2"]
     assert [a["reference"] for a in snapshot["completed"]] == ["R2.1"]
     due = {m["title"]: m["state"] for m in snapshot["milestones_due"]}
-    # Completed on 5 October: after the quarter, so not met as at 30 September.
-    assert due == {"Business case approved": "met", "Directorate costings in": "not met"}
+    # Completed on 5 October: after the quarter, so overdue as at 30 September.
+    assert due == {"Business case approved": "met", "Directorate costings in": "overdue"}
     headline = snapshot["headline"]
     assert (headline["actions"], headline["overdue"], headline["milestones_met"]) == (3, 1, 1)
 

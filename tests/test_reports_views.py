@@ -87,7 +87,7 @@ def _front_sheet(report, **changes):
     return data | changes
 
 
-def test_a_bad_quarter_is_explained_and_what_was_typed_is_kept(client, review, performance):
+def test_a_quarter_not_in_the_list_is_explained_and_the_rest_is_kept(client, review, performance):
     client.force_login(performance)
     response = client.post(
         url("cabinet_report_create"),
@@ -96,7 +96,7 @@ def test_a_bad_quarter_is_explained_and_what_was_typed_is_kept(client, review, p
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert "like 2024-25-Q1" in page
+    assert "Choose one of the quarters in the list" in page
     assert 'value="2024 quarter two"' in page
     assert not CabinetReport.objects.exists()
 

@@ -98,3 +98,33 @@ class FinancialQuarter:
         while len(quarters) < count:
             quarters.insert(0, quarters[0].previous())
         return quarters
+
+    @classmethod
+    def spanning(cls, first: dt.date, last: dt.date) -> list[FinancialQuarter]:
+        """Every quarter from the one containing ``first`` to the one containing ``last``."""
+        quarter, end = cls.containing(first), cls.containing(last)
+        quarters = []
+        while quarter <= end:
+            quarters.append(quarter)
+            quarter = quarter.next()
+        return quarters
+
+
+def quarter_choices(quarters: list[FinancialQuarter], *, today: dt.date) -> list[tuple[str, str]]:
+    """Quarters to pick from a list, newest first, the one still running marked as such."""
+    current = FinancialQuarter.containing(today)
+
+    def label(quarter):
+        if quarter == current:
+            return f"{quarter.label} ({quarter.months_label}), in progress: as at today"
+        if quarter > current:
+            return f"{quarter.label} ({quarter.months_label}), not started yet"
+        return f"{quarter.label} ({quarter.months_label})"
+
+    return [(q.slug, label(q)) for q in sorted(quarters, reverse=True)]
+
+
+def previous_quarter_end(day: dt.date) -> dt.date:
+    """The end of the quarter before the one containing ``day``: what direction of travel
+    compares ``day`` with."""
+    return FinancialQuarter.containing(day).previous().end

@@ -4,6 +4,7 @@ signal, never alone."""
 from django import template
 
 from actions.choices import ActionStatus, Direction
+from tracker.people import display_name
 
 register = template.Library()
 
@@ -31,3 +32,9 @@ def rag_hint(status):
 @register.filter
 def status_label(status):
     return ActionStatus(status).label if status else ""
+
+
+@register.filter(name="display_name")
+def display_name_filter(user):
+    """A person as the app names them everywhere; empty for nobody, so ``default`` applies."""
+    return display_name(user)
