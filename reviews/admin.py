@@ -18,6 +18,7 @@ from reviews.models import (
     Theme,
     council_of,
 )
+from tracker.forms import normalise_typed_text
 
 
 def council_path(model) -> str | None:
@@ -65,7 +66,8 @@ class CouncilScopedAdminMixin:
     changed, deleted, autocompleted and shown in history, every foreign-key and many-to-many
     choice, and every list filter's choices are limited to ``council_of(request.user)``; another
     council's IDs answer 404 (the same as an ID that never existed). Superusers, who run the
-    deployment rather than a council, see everything."""
+    deployment rather than a council, see everything. Typed text has its control characters
+    normalised, as in every form (``tracker.forms.normalise_typed_text``)."""
 
     @staticmethod
     def council_scope(request, queryset):
@@ -75,6 +77,11 @@ class CouncilScopedAdminMixin:
 
     def get_queryset(self, request):
         return self.council_scope(request, super().get_queryset(request))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Text pasted into the admin from Word loses its control characters, as in every form.
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return normalise_typed_text(formfield) if formfield is not None else None
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
