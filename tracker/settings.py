@@ -95,6 +95,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: every transaction takes the write lock when it begins, and waits up to 20 s for it,
+# so two people saving at once take turns instead of one getting "database is locked" (a
+# deferred transaction that read first cannot wait for the lock). WAL lets readers carry on.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
