@@ -103,6 +103,8 @@ EXPECTATIONS = {
         "get": everyone(200, anonymous=200),
     },
     "password_reset_complete": {"get": everyone(200, anonymous=200)},
+    # The load balancer's health check needs no sign-in and shows no data.
+    "healthz": {"get": everyone(200, anonymous=200)},
     # Reading is open to every signed-in role.
     "reviews:overview": {"get": everyone(200)},
     "reviews:review_detail": {"kwargs": lambda w: {"slug": w.review.slug}, "get": everyone(200)},

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "security.middleware.SessionLifetimeMiddleware",
     "security.middleware.RefusedRequestLogMiddleware",
+    "security.middleware.PrivateCacheMiddleware",
+    "security.middleware.LoginAddressThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # must stay last
 ]
@@ -152,6 +154,7 @@ if not DEBUG:
     # Behind the council's TLS-terminating proxy, which must set X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -200,6 +203,9 @@ AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One address trying many usernames (password spraying) is paused too, at a higher limit since
+# a council office reaches us from one address (security.middleware).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "security.ip.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "security.views.lockout"
@@ -213,6 +219,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes repeats at INFO what tracker.security already logs about every sign-in.
         "axes": {"level": "WARNING"},
+        # Each refused request is logged once, by tracker.security with its reason; Django's
+        # own 403/404 warnings (with a traceback for every 403) would repeat it. 5xx stay.
+        "django.request": {"level": "ERROR"},
+        "django.security.csrf": {"level": "ERROR"},
         # Sign-ins, lockouts and refused requests (security app): keep at INFO in production.
         "tracker.security": {"level": "INFO"},
     },
