@@ -105,6 +105,9 @@ EXPECTATIONS = {
     "password_reset_complete": {"get": everyone(200, anonymous=200)},
     # The load balancer's health check needs no sign-in and shows no data.
     "healthz": {"get": everyone(200, anonymous=200)},
+    # Sign-in with the council's identity provider is off unless configured (test_oidc.py).
+    "oidc_authentication_init": {"get": everyone(404, anonymous=404)},
+    "oidc_authentication_callback": {"get": everyone(404, anonymous=404)},
     # Reading is open to every signed-in role.
     "reviews:overview": {"get": everyone(200)},
     "reviews:review_detail": {"kwargs": lambda w: {"slug": w.review.slug}, "get": everyone(200)},
