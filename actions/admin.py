@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
-from reviews.admin import RecommendationAdmin
+from reviews.admin import CouncilScopedAdminMixin, RecommendationAdmin
 from reviews.models import Recommendation
 
 
@@ -36,7 +36,7 @@ class VersionCheckedAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(CouncilScopedAdminMixin, admin.StackedInline):
     model = Action
     extra = 0
     fields = [
@@ -55,13 +55,13 @@ class ActionInline(admin.StackedInline):
     show_change_link = True
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(CouncilScopedAdminMixin, admin.TabularInline):
     model = Milestone
     form = VersionCheckedAdminForm
     extra = 0
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(CouncilScopedAdminMixin, admin.TabularInline):
     """The history, read-only: past updates are corrected by adding an entry, never edited."""
 
     model = ProgressUpdate
@@ -88,7 +88,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(CouncilScopedAdminMixin, SimpleHistoryAdmin):
     form = VersionCheckedAdminForm
     list_display = [
         "reference",
@@ -138,7 +138,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SimpleHistoryAdmin):
+class MilestoneAdmin(CouncilScopedAdminMixin, SimpleHistoryAdmin):
     form = VersionCheckedAdminForm
     list_display = ["title", "action", "due_date", "completed_on"]
     list_filter = ["action__recommendation__review"]
@@ -153,13 +153,13 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UpdateRound)
-class UpdateRoundAdmin(admin.ModelAdmin):
+class UpdateRoundAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "council", "opened_by", "opened_at", "closed_at"]
     list_filter = ["council"]
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     """Browse and search the history; nothing here can change or delete an entry."""
 
     list_display = ["action", "recorded_at", "author", "status", "percent_complete", "source"]

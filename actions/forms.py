@@ -63,6 +63,9 @@ def describe_fields(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
+SEEN_AT_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
 class VersionedForm(forms.Form):
     """The version of the record the person saw, and when; both sent back unchanged.
 
@@ -82,6 +85,18 @@ class VersionedForm(forms.Form):
 
     def add_fields(self):
         pass
+
+    def clean_seen_at(self):
+        # Only ever the moment the page was opened: anything else (0001-01-01T00:00:00+14:00
+        # overflows when SQLite converts it to UTC) is a tampered or broken page.
+        seen_at = self.cleaned_data.get("seen_at")
+        if seen_at is not None and not (
+            SEEN_AT_EARLIEST <= seen_at <= timezone.now() + dt.timedelta(days=1)
+        ):
+            raise forms.ValidationError(
+                "This page is out of date. Open it again, then make your change."
+            )
+        return seen_at
 
     def refreshed(self, *, version: int, changes: list[str]):
         """The same form, everything typed kept, now based on the latest version, and showing

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from actions.choices import ActionStatus, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+from reviews.models import council_lock
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
 
@@ -183,6 +184,7 @@ def update_round_open(
     *, council, quarter: FinancialQuarter, deadline: dt.date, opened_by
 ) -> UpdateRound:
     """Open a round of quarterly updates; the database allows one open round per quarter."""
+    council_lock(council)  # a double submit waits here, then is refused by full_clean below
     update_round = UpdateRound(
         council=council,
         quarter_start_year=quarter.start_year,

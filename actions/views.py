@@ -420,7 +420,10 @@ class OverviewView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             reviews=reviews_overview(user=self.request.user),
-            show_sample_banner=Action.objects.filter(is_sample=True).exists(),
+            # Per council: another council's sample plan says nothing about this one's.
+            show_sample_banner=Action.objects.visible_to(self.request.user)
+            .filter(is_sample=True)
+            .exists(),
             **kwargs,
         )
 

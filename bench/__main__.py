@@ -41,7 +41,7 @@ from actions.models import Action  # noqa: E402
 
 RUNS = max(10, int(os.environ.get("BENCH_RUNS", "15")))
 SCALE = int(os.environ.get("BENCH_SCALE", "100"))
-OPTIONAL_MODULES = ("report", "load", "imports", "kill_midway")
+OPTIONAL_MODULES = ("report", "load", "imports", "uploads", "kill_midway")
 
 
 def print_line(text: str = "") -> None:

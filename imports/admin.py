@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from imports.models import ImportBatch
+from reviews.admin import CouncilScopedAdminMixin
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     """A read-only record of what was uploaded and imported; imports happen on the Import page."""
 
     list_display = ["filename", "kind", "review", "status", "uploaded_by", "created_at"]

@@ -14,7 +14,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from actions.choices import ActionStatus
 from actions.models import Action, ProgressUpdate
-from imports.parsing import FIELD_LABELS, MilestoneText, neutralise
+from imports.parsing import FIELD_LABELS, MilestoneText
+from tracker.exports import neutralise
 
 PLAN_COLUMNS = [
     "recommendation", "reference", "description", "lead_officer", "directorate", "portfolio",
@@ -183,7 +184,7 @@ def _write_table(sheet, columns: list[str], rows: list[dict], headings: dict) ->
 def _help_sheet(workbook, title: str) -> None:
     sheet = workbook.create_sheet("How to fill this in")
     for line in (
-        title,
+        neutralise(title),
         "",
         "Fill in the three 'New' columns for each action you have news about; leave the other "
         "rows empty.",

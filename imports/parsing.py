@@ -8,6 +8,7 @@ CSV goes through the standard library."""
 from __future__ import annotations
 
 import calendar
+import codecs
 import csv
 import datetime as dt
 import io
@@ -16,17 +17,21 @@ import zipfile
 from dataclasses import dataclass, field
 
 from actions.choices import ActionStatus
+from tracker.exports import FORMULA_TRIGGERS as FORMULA_PREFIXES
+from tracker.exports import neutralise  # noqa: F401 (the one rule, kept importable from here)
 from tracker.quarters import FinancialQuarter
+from tracker.text import normalise_text
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024  # a 5 MB XLSX of plain text unzips to well under this
 MAX_ROWS = 2000
+MAX_ROWS_READ = 5000  # rows read, blank ones included: room for blank formatted rows under a table
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 10  # published plans often have a title or two above the header row
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected XLSX
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class SpreadsheetError(ValueError):
@@ -236,14 +241,6 @@ def cell_text(value) -> str:
     return text
 
 
-def neutralise(value):
-    """Free text safe to put in a cell: spreadsheet programs run text that starts with =, +, -
-    or @ as a formula, so such text gets a leading quote (``cell_text`` removes it)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 # --- Reading files -------------------------------------------------------------------------------
 
 
@@ -274,7 +271,30 @@ def read_sheet(content: bytes, filename: str = "") -> Sheet:
 
 def _looks_like_text(content: bytes) -> bool:
     sample = content[:4096]
-    return b"\x00" not in sample and not sample.startswith((b"%PDF", b"\x89PNG", b"GIF8"))
+    if sample.startswith(_UTF16_BOMS) or _looks_like_utf16(sample):
+        return True  # its NUL bytes are the high halves of ordinary characters
+    # A stray NUL in text is refused later with its line number; many of them mean binary.
+    binary = sample.count(0) > max(2, len(sample) // 100)
+    return not binary and not sample.startswith((b"%PDF", b"\x89PNG", b"GIF8"))
+
+
+def _looks_like_utf16(sample: bytes) -> bool:
+    """UTF-16 without a byte-order mark: text in Latin letters is every other byte NUL."""
+    pairs = len(sample) // 2
+    return pairs >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) > pairs * 0.9
+
+
+def _row_limit_reached(rows_read: int) -> bool:
+    # Every row read counts, blank or not: a file that only declares 150,000 rows, or holds
+    # 87,000 empty ones, is refused after reading MAX_ROWS_READ of them, not all.
+    return rows_read > MAX_ROWS_READ
+
+
+def _too_many_rows_read() -> str:
+    return (
+        f"The sheet has more than {MAX_ROWS_READ:,} rows, counting blank ones. Delete the empty "
+        f"rows below your table, or split it into files of at most {MAX_ROWS:,} rows."
+    )
 
 
 def _xlsx_grid(content: bytes) -> list[list[Cell]]:
@@ -319,13 +339,21 @@ def _worksheet_rows(workbook, read_cell) -> list[tuple]:
     visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     if not visible:
         raise SpreadsheetError("The workbook has no visible worksheet.")
+    worksheet = visible[0]
+    # The <dimension> a file declares is not trusted: openpyxl would pad every row to its width
+    # and add every row up to its height. Without it, rows are as long as their last cell.
+    worksheet.reset_dimensions()
     rows, filled = [], 0
-    for row in visible[0].iter_rows():
+    for row in worksheet.iter_rows():
+        if _row_limit_reached(len(rows) + 1):
+            raise SpreadsheetError(_too_many_rows_read())
         if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
             raise SpreadsheetError(f"The sheet has more than {MAX_COLUMNS} columns.")
         values = tuple(read_cell(cell) for cell in row[:MAX_COLUMNS])
+        if all(v in (None, "") for v in values):
+            values = ()  # a blank row keeps its place (row numbers) but holds nothing
         rows.append(values)
-        filled += any(v not in (None, "") for v in values)
+        filled += bool(values)
         if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise SpreadsheetError(_too_many_rows())
     workbook.close()
@@ -342,6 +370,8 @@ def _xlsx_value(cell):
     number_format = getattr(cell, "number_format", "") or ""
     if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
         return f"{round(value * 100, 2):g}%"  # a cell formatted as 50% holds 0.5
+    if isinstance(value, str):
+        return normalise_text(value)
     return value
 
 
@@ -349,29 +379,64 @@ def _too_many_rows() -> str:
     return f"The sheet has more than {MAX_ROWS:,} rows. Split it into smaller files."
 
 
-def _csv_grid(content: bytes) -> list[list[Cell]]:
-    for encoding in ("utf-8-sig", "cp1252"):
+def _csv_text(content: bytes) -> str:
+    """The CSV's text: UTF-8 (with or without a byte-order mark), UTF-16 as Excel's "Unicode
+    Text" saves it, or Windows-1252. A NUL character anywhere is refused: it is never part of
+    a real CSV, and PostgreSQL cannot store it."""
+    if content.startswith(_UTF16_BOMS) or _looks_like_utf16(content[:4096]):
         try:
-            text = content.decode(encoding)
-            break
+            if content.startswith(_UTF16_BOMS):
+                text = content.decode("utf-16")
+            else:
+                text = content.decode("utf-16-le" if content[1:2] == b"\x00" else "utf-16-be")
         except UnicodeDecodeError:
-            continue
+            raise SpreadsheetError(
+                "The CSV file is saved as UTF-16 (Excel's 'Unicode Text') but its characters "
+                "could not be read. Save it from Excel as 'CSV UTF-8 (Comma delimited)' and "
+                "upload it again."
+            ) from None
     else:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise SpreadsheetError(
+                "The CSV file's characters could not be read. Save it from Excel as "
+                "'CSV UTF-8 (Comma delimited)' and upload it again."
+            )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise SpreadsheetError(
-            "The CSV file's characters could not be read. Save it from Excel as "
-            "'CSV UTF-8 (Comma delimited)' and upload it again."
+            f"The file has a NUL character (a zero byte) on line {line:,}, so it is not a plain "
+            "CSV file. Save it from Excel as 'CSV UTF-8 (Comma delimited)' and upload it again."
         )
+    return text
+
+
+def _csv_grid(content: bytes) -> list[list[Cell]]:
+    text = _csv_text(content)
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
+        # The sniffer gives up when rows differ in length; the heading row's separator decides.
+        heading = text[:8192].split("\n", 1)[0]
+        delimiter = max(",;\t", key=heading.count)
+        dialect = type("HeadingDialect", (csv.excel,), {"delimiter": delimiter})
     grid, filled = [], 0
     try:
         for record in csv.reader(io.StringIO(text, newline=""), dialect):
+            if _row_limit_reached(len(grid) + 1):
+                raise SpreadsheetError(_too_many_rows_read())
             if len(record) > MAX_COLUMNS and any(v.strip() for v in record[MAX_COLUMNS:]):
                 raise SpreadsheetError(f"The file has more than {MAX_COLUMNS} columns.")
-            grid.append([Cell(value=value) for value in record[:MAX_COLUMNS]])
-            filled += any(value.strip() for value in record)
+            if not any(value.strip() for value in record):
+                grid.append([])  # a blank row keeps its place (row numbers) but holds nothing
+                continue
+            grid.append([Cell(value=normalise_text(value)) for value in record[:MAX_COLUMNS]])
+            filled += 1
             if filled > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise SpreadsheetError(_too_many_rows())
     except csv.Error as exc:

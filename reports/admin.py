@@ -1,15 +1,16 @@
 from django.contrib import admin
 
 from reports.models import CabinetReport, ReportingPeriod, ReportSettings
+from reviews.admin import CouncilScopedAdminMixin
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(admin.ModelAdmin):
+class ReportSettingsAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     list_display = ["council", "report_of", "contact_officer"]
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     list_display = ["quarter_slug", "council", "meeting_date"]
     readonly_fields = ["start", "end"]
 
@@ -21,7 +22,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(CabinetReport)
-class CabinetReportAdmin(admin.ModelAdmin):
+class CabinetReportAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     """Reports are made and issued in the tracker's own pages, through ``reports.services``;
     here they can be looked at, and only drafts changed or deleted."""
 

@@ -15,7 +15,7 @@ from reports.choices import ReportStatus
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportingPeriod, ReportSettings
 from reports.pdf import render_pdf
 from reports.rendering import report_html
-from reviews.models import Council, Review
+from reviews.models import Council, Review, council_lock
 from tracker.quarters import FinancialQuarter
 
 EDITABLE_FIELDS = [*FRONT_SHEET_FIELDS, "subject", "summary", "recommendations", "appendices"]
@@ -80,10 +80,13 @@ def cabinet_report_create(
         raise ValidationError({"reviews": "Choose at least one review."})
     if any(review.council_id != council.pk for review in reviews):
         raise ValidationError({"reviews": "Choose the council's own reviews."})
+    council_lock(council)  # a double submit waits here, then finds the first one's report
     period = _period_ensure(council=council, quarter=quarter, meeting_date=meeting_date)
     if period.reports.exists():
         raise ValidationError(
-            {"quarter": f"There is already a report for {quarter.label}: open it from the list."}
+            f"A report for {quarter.label} already exists.",
+            code="report_exists",
+            params={"report": period.reports.order_by("-version").first()},
         )
     defaults = report_settings_for(council)
     report = CabinetReport(

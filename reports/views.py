@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
@@ -72,7 +73,19 @@ class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
                 created_by=self.request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            if exc.code == "report_exists":  # also what the second of a double submit is told
+                existing = exc.params["report"]
+                form.add_error(
+                    None,
+                    format_html(
+                        '{} <a class="govuk-link" href="{}">Open the {} report</a>.',
+                        exc.message,
+                        existing.get_absolute_url(),
+                        existing.period.quarter.label,
+                    ),
+                )
+            else:
+                _add_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request, "Draft report started. Check the front sheet, then preview it."

@@ -60,6 +60,14 @@ class Portfolio(models.Model):
         return self.name
 
 
+def council_lock(council) -> None:
+    """Make concurrent writers of one council's once-per-quarter records (a Cabinet report, an
+    update round) take turns until the current transaction ends, so a double submit finds the
+    first one's record instead of failing on the unique constraint. SQLite takes turns anyway:
+    its transactions begin IMMEDIATE (settings)."""
+    Council.objects.select_for_update().filter(pk=council.pk).exists()
+
+
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only the reviews of the person's own council; IDs guessed across councils find none."""

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from security.ip import client_ip
 from security.signals import LOGIN_AT_KEY, SEEN_AT_KEY
+from security.throttle import address_is_throttled
 
 log = logging.getLogger("tracker.security")
 
@@ -66,3 +69,39 @@ class RefusedRequestLogMiddleware:
                 getattr(request, "refusal_reason", "-"),
             )
         return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on everything a signed-in person is sent, pages and
+    downloads alike: a council's plan must not stay in a shared proxy or a shared PC's cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if download or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class LoginAddressThrottleMiddleware:
+    """Refuses sign-in attempts from an address that has failed too often lately, whatever
+    usernames it tried (password spraying). django-axes already pauses one username from one
+    address; this counts its records per address, with a higher limit (LOGIN_ADDRESS_FAILURE_
+    LIMIT) because a council office shares one address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path == reverse("login"):
+            ip = client_ip(request)
+            if address_is_throttled(ip):
+                from security.views import lockout
+
+                log.warning("login refused: too many failures from ip=%s", ip)
+                return lockout(request, by_address=True)
+        return self.get_response(request)

@@ -9,9 +9,9 @@ from django.conf import settings
 
 # Lowest first. The project's wiring (settings and the root URLconf) sees every app.
 FLOORS = [
-    {"tracker"},
+    {"tracker", "security"},  # security: headers, sessions, throttling; knows no domain
     {"reviews"},
-    {"accounts", "security"},
+    {"accounts"},
     {"actions"},
     {"charts"},  # draws the plan's statuses for the dashboard and the Cabinet report
     {"imports", "reports", "dashboard"},

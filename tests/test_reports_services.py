@@ -79,7 +79,7 @@ def test_the_meeting_must_come_after_the_quarter(council, officer, performance):
 
 
 def test_there_is_one_report_per_quarter(draft, performance):
-    with pytest.raises(ValidationError, match="already a report"):
+    with pytest.raises(ValidationError, match="already exists"):
         services.cabinet_report_create(
             council=draft.council,
             quarter=Q2,

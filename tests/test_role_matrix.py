@@ -19,6 +19,7 @@ from actions.models import ProgressUpdate
 from actions.services import progress_update_create, update_round_open
 from tests.factories import (
     ActionFactory,
+    CouncilFactory,
     DirectorateFactory,
     MilestoneFactory,
     RecommendationFactory,
@@ -102,6 +103,11 @@ EXPECTATIONS = {
         "get": everyone(200, anonymous=200),
     },
     "password_reset_complete": {"get": everyone(200, anonymous=200)},
+    # The load balancer's health check needs no sign-in and shows no data.
+    "healthz": {"get": everyone(200, anonymous=200)},
+    # Sign-in with the council's identity provider is off unless configured (test_oidc.py).
+    "oidc_authentication_init": {"get": everyone(404, anonymous=404)},
+    "oidc_authentication_callback": {"get": everyone(404, anonymous=404)},
     # Reading is open to every signed-in role.
     "reviews:overview": {"get": everyone(200)},
     "reviews:review_detail": {"kwargs": lambda w: {"slug": w.review.slug}, "get": everyone(200)},
@@ -360,3 +366,50 @@ def test_nobody_can_change_a_progress_update_in_the_admin(client, world, role, d
         assert response.status_code in {302, 403}
         update.refresh_from_db()
         assert (update.status, update.percent_complete) == ("on_track", 10)
+
+
+# A second council: each of Knowsley's people asks for every URL of Sefton's world. Pages about
+# one of Sefton's records are 404 to anyone Sefton's matrix would let in (the same refusal or
+# 404 to the rest);
+# pages without a record answer as they do for the same role in Sefton.
+KNOWSLEY_AS = {
+    Role.OFFICER: OFFICER,
+    Role.DIRECTOR: DIR_OTHER,
+    Role.PERFORMANCE: PERF,
+    Role.CABINET: CABINET,
+    Role.SCRUTINY: SCRUTINY,
+}
+RECORD_URLS = {name for name, row in EXPECTATIONS.items() if "kwargs" in row} - {
+    "password_reset_confirm"
+}
+OTHER_COUNCIL_CASES = [
+    (name, method, role)
+    for name, row in sorted(EXPECTATIONS.items())
+    for method in ("get", "post")
+    if method in row
+    for role in KNOWSLEY_AS
+]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), OTHER_COUNCIL_CASES)
+def test_role_matrix_for_another_councils_people(client, world, name, method, role):
+    row = EXPECTATIONS[name]
+    url = reverse(name, kwargs=row["kwargs"](world) if "kwargs" in row else None)
+    knowsley = CouncilFactory(short_name="Knowsley")
+    person = person_ensure(
+        username=f"knowsley.{role.name.lower()}",
+        council=knowsley,
+        role=role,
+        directorate=DirectorateFactory(council=knowsley, name="Knowsley Resources"),
+    )
+    client.force_login(person)
+    response = getattr(client, method)(url)
+    same_role = row[method][KNOWSLEY_AS[role]]
+    same_role = same_role if isinstance(same_role, set) else {same_role}
+    if name in RECORD_URLS and all(200 <= status < 400 for status in same_role):
+        expected = {404}
+    elif name in RECORD_URLS:
+        expected = same_role | {404}
+    else:
+        expected = same_role
+    assert response.status_code in expected, f"{method.upper()} {url} as Knowsley {role}"

@@ -6,4 +6,5 @@ def service(request):
     return {
         "service_name": settings.SERVICE_NAME,
         "council_short_name": settings.COUNCIL_SHORT_NAME,
+        "oidc_enabled": settings.OIDC_ENABLED,  # the sign-in page offers the council account
     }

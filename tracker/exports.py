@@ -2,19 +2,24 @@
 
 A cell that begins with =, +, -, @, a tab or a carriage return is read by Excel and LibreOffice as
 a formula (CSV/formula injection), so every exported text cell that starts that way gets a
-leading single quote. This is the one place exports are built; views mix in ``SafeExportMixin``."""
+leading single quote; control characters XLSX cannot hold are cleaned first. ``neutralise`` is
+the one rule for every export: tables here, the import spreadsheets in ``imports.exports``."""
 
 from django.utils import timezone
 from django_tables2.export import ExportMixin, TableExport
+
+from tracker.text import normalise_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """The value as a spreadsheet will show it, never as a formula it would run."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    """The value as a spreadsheet will show it, never as a formula it would run, and without
+    the control characters (a vertical tab pasted from Word) that make openpyxl refuse it."""
+    if not isinstance(value, str):
+        return value
+    value = normalise_text(value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 class SafeTableExport(TableExport):

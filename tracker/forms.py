@@ -1,6 +1,9 @@
-"""GOV.UK Frontend classes for Django's widgets, applied in one place for forms and filters."""
+"""GOV.UK Frontend classes for Django's widgets, applied in one place for forms and filters, and
+the one place typed text has its control characters normalised (``tracker.text``)."""
 
 from django import forms
+
+from tracker.text import normalise_text
 
 _CLASSES = [
     (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
@@ -16,8 +19,25 @@ _CLASSES = [
 ]
 
 
+def normalise_typed_text(field: forms.Field) -> forms.Field:
+    """Make a text field clean control characters out of what is typed or pasted into it
+    (a vertical tab from Word becomes a line break). Passwords are left exactly as typed."""
+    if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+        to_python = field.to_python
+
+        def normalised(value):
+            value = to_python(value)
+            return normalise_text(value) if isinstance(value, str) else value
+
+        field.to_python = normalised
+    return field
+
+
 def govuk_style(form: forms.BaseForm) -> forms.BaseForm:
-    """Give each widget its GOV.UK class, and mark invalid fields for assistive technology."""
+    """Give each widget its GOV.UK class, mark invalid fields for assistive technology, and
+    normalise the control characters of typed text."""
+    for field in form.fields.values():
+        normalise_typed_text(field)  # first: reading form.errors below cleans a bound form
     for name, field in form.fields.items():
         for widget_class, css in _CLASSES:
             if isinstance(field.widget, widget_class):

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "security.middleware.SessionLifetimeMiddleware",
     "security.middleware.RefusedRequestLogMiddleware",
+    "security.middleware.PrivateCacheMiddleware",
+    "security.middleware.LoginAddressThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # must stay last
 ]
@@ -96,6 +98,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: every transaction takes the write lock when it begins, and waits up to 20 s for it,
+# so two people saving at once take turns instead of one getting "database is locked" (a
+# deferred transaction that read first cannot wait for the lock). WAL lets readers carry on.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,6 +155,7 @@ if not DEBUG:
     # Behind the council's TLS-terminating proxy, which must set X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -187,10 +200,42 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-in with the council's identity provider (OpenID Connect, accounts/oidc.py): off unless
+# OIDC_RP_CLIENT_ID is set, and then every other OIDC_* variable below is required.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_COUNCIL = env_str("OIDC_COUNCIL", "")  # the short name of the council whose provider it is
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT",
+                     "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT",
+                     "OIDC_OP_ISSUER", "OIDC_COUNCIL")
+        if not globals()[name]
+    ]  # fmt: skip
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so set {', '.join(_missing)} too")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.CouncilAccountBackend")
+LOGIN_URL_PATH = "/accounts/login/"
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL_PATH
+
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One address trying many usernames (password spraying) is paused too, at a higher limit since
+# a council office reaches us from one address (security.middleware).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "security.ip.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "security.views.lockout"
@@ -204,6 +249,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes repeats at INFO what tracker.security already logs about every sign-in.
         "axes": {"level": "WARNING"},
+        # Each refused request is logged once, by tracker.security with its reason; Django's
+        # own 403/404 warnings (with a traceback for every 403) would repeat it. 5xx stay.
+        "django.request": {"level": "ERROR"},
+        "django.security.csrf": {"level": "ERROR"},
         # Sign-ins, lockouts and refused requests (security app): keep at INFO in production.
         "tracker.security": {"level": "INFO"},
     },
