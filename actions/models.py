@@ -132,6 +132,12 @@ class Action(models.Model):
         default=0, validators=PERCENT_VALIDATORS, editable=False
     )
     expected_outcome = models.TextField("expected outcome / success measure", blank=True)
+    timescale_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The timescale in the plan's words when it is not just a date, such as "
+        "'Ongoing' or 'To be addressed through 2, above'.",
+    )
     is_sample = models.BooleanField(
         default=False, help_text="Illustrative data shipped with the demo, not a real plan."
     )
@@ -306,6 +312,15 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates_recorded",
+        help_text="Who entered it on the author's behalf, such as the person who imported the "
+        "plan it came from; empty when the author entered it.",
+    )
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     percent_complete = models.PositiveSmallIntegerField(validators=PERCENT_VALIDATORS)
     commentary = models.TextField(blank=True, max_length=COMMENTARY_MAX_LENGTH)
