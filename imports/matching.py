@@ -30,8 +30,11 @@ class NameIndex:
         self.what, self.where = what, where
         self.by_key: dict[str, list] = {}
         self.shown: dict[str, str] = {}
+        self.primary: dict[int, str] = {}  # the first name of each record, for offering it
         for record in records:
             for name in names(record):
+                if name and id(record) not in self.primary:
+                    self.primary[id(record)] = name
                 if key := name_key(name):
                     entries = self.by_key.setdefault(key, [])
                     if record not in entries:
@@ -74,10 +77,12 @@ class NameIndex:
                 raise ValueError(
                     f"'{text}' could be any of {_quoted(names[:4])}. Write the full name."
                 )
-        closest = difflib.get_close_matches(key, list(self.by_key), n=3, cutoff=0.6)
-        offer = (
-            f" Did you mean {_quoted([self.shown[k] for k in closest], 'or')}?" if closest else ""
-        )
+        offered: dict[int, str] = {}
+        for close in difflib.get_close_matches(key, list(self.by_key), n=6, cutoff=0.6):
+            for record in self.by_key[close]:
+                offered.setdefault(id(record), self.primary[id(record)])
+        closest = list(offered.values())[:3]
+        offer = f" Did you mean {_quoted(closest, 'or')}?" if closest else ""
         raise ValueError(
             f"There is no {self.what} called '{text}' in {self.where}.{offer} Use a name from "
             f"the admin, or add the {self.what} there first; the import never creates one."

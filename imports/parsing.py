@@ -77,6 +77,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "Action number",
         "Reference",
         "Action ref no",
+        "Ref no",
+        "Action ref number",
     ),
     "description": (
         "Action",
@@ -356,11 +358,14 @@ def _xlsx_grid(content: bytes) -> list[list[Cell]]:
         raise SpreadsheetError("The workbook is too large once unpacked; split it into parts.")
     try:
         # Two passes over the same bytes: one for the values Excel saved, one to learn which
-        # cells were formulas. Neither calculates anything.
+        # cells were formulas. Neither calculates anything. Most plans hold no formula at all,
+        # and then the second pass (half the reading time) is skipped.
         values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         value_rows = _worksheet_rows(values, _xlsx_value)
-        formula_rows = _worksheet_rows(formulas, _xlsx_formula)
+        formula_rows = []
+        if _has_formulas(content):
+            formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            formula_rows = _worksheet_rows(formulas, _xlsx_formula)
     except SpreadsheetError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -369,12 +374,26 @@ def _xlsx_grid(content: bytes) -> list[list[Cell]]:
             "(.xlsx) and try again."
         ) from exc
     grid = []
+    formula_rows += [()] * max(0, len(value_rows) - len(formula_rows))
     for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
         padded = formula_row + (None,) * max(0, len(value_row) - len(formula_row))
         grid.append(
             [Cell(value=v, formula=f or "") for v, f in zip(value_row, padded, strict=False)]
         )
     return grid
+
+
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet holds a formula element (its size was checked already)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return any(
+            _FORMULA_ELEMENT.search(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _worksheet_rows(workbook, read_cell) -> list[tuple]:

@@ -267,6 +267,9 @@ def preview_as_text(summary: dict) -> str:
         f"{len(summary['unchanged'])} unchanged, {len(summary['conflicts'])} conflicts, "
         f"{len(summary['errors'])} problems."
     )
+    lines += [f"Warning: {warning}" for warning in summary.get("warnings", [])]
+    if summary.get("ignored"):
+        lines.append("Columns ignored: " + ", ".join(summary["ignored"]))
     lines += [f"Note: {note}" for note in summary["notes"]]
     lines += [f"Problem: {Problem(**problem)}" for problem in summary["errors"]]
     return "\n".join(lines)
@@ -968,6 +971,9 @@ def _apply_action_plan(preview: Preview, *, user) -> None:
             created_at=now,
             **{name: value for name, (value, _) in item.values.items()},
         )
+        if item.update:  # born with its first update's status, as that update is its latest
+            item.action.status = item.update["status"]
+            item.action.percent_complete = item.update["percent_complete"]
     if new:
         bulk_create_with_history([item.action for item in new], Action, **history)
     _claim_versions(Action, [item.action for item in changed])
@@ -1037,13 +1043,16 @@ def _create_imported_updates(items: list[PlannedAction], *, user, now) -> None:
                 source=UpdateSource.IMPORT,
             )
         )
+    ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+    existing = [item for item in items if item.action.created_at != now]
+    for item in existing:
         item.action.status = item.update["status"]
         item.action.percent_complete = item.update["percent_complete"]
-    ProgressUpdate.objects.bulk_create(updates, batch_size=500)
-    actions = [item.action for item in items]
-    Action.objects.bulk_update(actions, ["status", "percent_complete"], batch_size=500)
-    # An update form opened before the import must see that the action changed.
-    Action.objects.filter(pk__in=[a.pk for a in actions]).update(version=F("version") + 1)
+    if existing:
+        actions = [item.action for item in existing]
+        Action.objects.bulk_update(actions, ["status", "percent_complete"], batch_size=500)
+        # An update form opened before the import must see that the action changed.
+        Action.objects.filter(pk__in=[a.pk for a in actions]).update(version=F("version") + 1)
 
 
 def _people_index(council) -> NameIndex:
@@ -1051,7 +1060,7 @@ def _people_index(council) -> NameIndex:
     people = get_user_model().objects.filter(profile__council=council).order_by("pk")
     return NameIndex(
         people,
-        names=lambda user: [user.email, user.get_full_name(), user.get_username()],
+        names=lambda user: [user.get_full_name(), user.email, user.get_username()],
         what="person",
         where=str(council),
     )
