@@ -7,7 +7,12 @@ import pytest
 
 from accounts.choices import Role
 from accounts.services import person_ensure
-from tests.factories import PortfolioFactory, RecommendationFactory, ReviewFactory
+from tests.factories import (
+    DirectorateFactory,
+    PortfolioFactory,
+    RecommendationFactory,
+    ReviewFactory,
+)
 
 
 @pytest.fixture(name="plan_setup")
@@ -90,13 +95,16 @@ def published_fixture(personas, council, directorate):
         onsite_start=dt.date(2023, 11, 21),
         onsite_end=dt.date(2023, 11, 24),
     )
-    revisit = ReviewFactory(council=council, slug="2022-revisit", title="CPC revisit 2022",
-                            onsite_start=dt.date(2022, 4, 5), onsite_end=dt.date(2022, 4, 6))  # fmt: skip
+    revisit = ReviewFactory(
+        council=council,
+        slug="2022-revisit",
+        title="CPC revisit 2022",
+        onsite_start=dt.date(2022, 4, 5),
+        onsite_end=dt.date(2022, 4, 6),
+    )
     for review, texts in ((cpc, CPC_2023), (revisit, REVISIT_2022)):
         for number, (title, text) in texts.items():
             RecommendationFactory(review=review, number=number, title=title, text=text)
-    from tests.factories import DirectorateFactory
-
     childrens = DirectorateFactory(council=council, name="Children's Services")
     DirectorateFactory(council=council, name="Strategic Support")
     DirectorateFactory(council=council, name="Invest Sefton")
