@@ -8,6 +8,7 @@ preview: a file with one bad row writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -19,7 +20,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from actions.choices import ActionStatus, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate
-from actions.services import EditConflict, progress_update_create
 from imports import parsing
 from imports.choices import ImportKind, ImportStatus
 from imports.matching import (
@@ -44,6 +44,9 @@ _ACTION_FIELDS = (
 
 # Foreign keys the importer resolves itself (validating them again costs a query per row).
 _RELATIONS = ["recommendation", "action", "lead_officer", "directorate", "portfolio"]
+
+
+SAME_ACTION = 0.85  # how alike an edited description must be to update its action, not add one
 
 
 class ImportRefused(Exception):
@@ -220,23 +223,10 @@ def _apply(*, batch: ImportBatch, user, skip_conflicts: bool) -> ImportBatch:
         )
     if any(op.update for op in preview.operations if isinstance(op, PlannedAction)) and not user:
         raise ImportRefused("Progress updates need an author: say who is importing (--as).")
-    try:
-        if batch.kind == ImportKind.ACTION_PLAN:
-            _apply_action_plan(preview, user=user)
-        for operation in preview.operations:
-            if not isinstance(operation, PlannedAction):
-                action = operation["action"]
-                progress_update_create(
-                    author=user,
-                    source=UpdateSource.IMPORT,
-                    seen_version=getattr(action, "version", None),
-                    **operation,
-                )
-    except EditConflict as conflict:
-        raise ImportRefused(
-            "An action was changed by someone else while importing. Nothing was imported: "
-            "check the preview again."
-        ) from conflict
+    if batch.kind == ImportKind.ACTION_PLAN:
+        _apply_action_plan(preview, user=user)
+    else:
+        _apply_quarterly_updates(preview.operations, user=user)
     batch.status = ImportStatus.APPLIED
     batch.applied_at = timezone.now()
     batch.save(update_fields=["status", "applied_at"])
@@ -339,6 +329,12 @@ class _ActionPlanReader:
         self._used_numbers: dict[int, set[int]] = {}
         self._last_match: Match | None = None
         self._splitting = False
+        self._claimed: set[int] = set()  # existing actions a row of the file already matched
+        self._file_keys = {  # every action's words in the file, for the near-match rule
+            name_key(item)
+            for row in sheet.rows
+            for item in parsing.split_items(row.value("description"))[0]
+        }
 
     def problem(self, row_number: int | None, name: str, message: str) -> None:
         """A problem with a cell; for a column the file lacks, say what to add."""
@@ -668,19 +664,36 @@ class _ActionPlanReader:
         return item
 
     def _generated_reference(self, item: PlannedAction) -> str:
-        """An existing action with the same words keeps its reference; a new one takes the
+        """An existing action with the same words (or nearly: an edited description, whose
+        replacement the preview then warns about) keeps its reference; a new one takes the
         next free number under its recommendation (R1.1, R1.2 …), in file order."""
         recommendation = item.recommendation
         description = item.values["description"][0]
         if recommendation.pk is not None:
-            found = self.by_description.get((recommendation.pk, name_key(description)))
+            key = name_key(description)
+            found = self.by_description.get((recommendation.pk, key))
+            if found is None or found.pk in self._claimed:
+                found = self._similar_action(recommendation, key)
             if found is not None:
+                self._claimed.add(found.pk)
                 return found.reference
         used = self._used_numbers.setdefault(id(recommendation), self._numbers_of(recommendation))
         number = max(used, default=0) + 1
         used.add(number)
         item.generated_index = number
         return f"{recommendation.reference}.{number}"
+
+    def _similar_action(self, recommendation, key: str) -> Action | None:
+        """The unclaimed action of ``recommendation`` whose words are closest to ``key``, if
+        they are at least ``SAME_ACTION`` alike and no row of the file names it exactly."""
+        best, best_score = None, SAME_ACTION
+        for (pk, words), action in self.by_description.items():
+            if pk != recommendation.pk or action.pk in self._claimed or words in self._file_keys:
+                continue
+            score = difflib.SequenceMatcher(None, key, words, autojunk=False).ratio()
+            if score >= best_score:
+                best, best_score = action, score
+        return best
 
     def _numbers_of(self, recommendation) -> set[int]:
         numbers = set()
@@ -1006,13 +1019,55 @@ def _apply_action_plan(preview: Preview, *, user) -> None:
     _create_imported_updates([item for item in items if item.update], user=user, now=now)
 
 
+def _apply_quarterly_updates(operations: list[dict], *, user) -> None:
+    """The sheet's updates in bulk: each action must still be at the version the preview read,
+    and takes its new update's status (the newest, recorded now)."""
+    if not operations:
+        return
+    now = timezone.now()
+    actions = [operation["action"] for operation in operations]
+    _claim_versions(Action, actions)
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                action=operation["action"],
+                author=user,
+                recorded_at=now,
+                status=operation["status"],
+                percent_complete=operation["percent_complete"],
+                commentary=operation["commentary"],
+                source=UpdateSource.IMPORT,
+            )
+            for operation in operations
+        ],
+        batch_size=500,
+    )
+    _set_statuses([(op["action"], op["status"], op["percent_complete"]) for op in operations])
+
+
+def _set_statuses(changes: list[tuple[Action, str, int]]) -> None:
+    """Give each action its new status and percentage and move its version on, so a form
+    opened before the import sees the change: one UPDATE per distinct (status, percent)
+    rather than a CASE over every row, which is several times slower at 2,000 rows."""
+    groups: dict[tuple[str, int], list[int]] = {}
+    for action, status, percent in changes:
+        action.status, action.percent_complete = status, percent
+        groups.setdefault((status, percent), []).append(action.pk)
+    for (status, percent), pks in groups.items():
+        Action.objects.filter(pk__in=pks).update(
+            status=status, percent_complete=percent, version=F("version") + 1
+        )
+
+
 def _claim_versions(model, records: list) -> None:
     """Move each record's version on, refusing the whole import if any is no longer the one
-    planned from (someone saved it meanwhile)."""
+    planned from (someone saved it meanwhile). The rows stay locked until the import ends."""
     if not records:
         return
     current = dict(
-        model.objects.filter(pk__in=[r.pk for r in records]).values_list("pk", "version")
+        model.objects.select_for_update()
+        .filter(pk__in=[r.pk for r in records])
+        .values_list("pk", "version")
     )
     for record in records:
         if current.get(record.pk) != record.version:
@@ -1044,15 +1099,13 @@ def _create_imported_updates(items: list[PlannedAction], *, user, now) -> None:
             )
         )
     ProgressUpdate.objects.bulk_create(updates, batch_size=500)
-    existing = [item for item in items if item.action.created_at != now]
-    for item in existing:
-        item.action.status = item.update["status"]
-        item.action.percent_complete = item.update["percent_complete"]
-    if existing:
-        actions = [item.action for item in existing]
-        Action.objects.bulk_update(actions, ["status", "percent_complete"], batch_size=500)
-        # An update form opened before the import must see that the action changed.
-        Action.objects.filter(pk__in=[a.pk for a in actions]).update(version=F("version") + 1)
+    _set_statuses(
+        [
+            (item.action, item.update["status"], item.update["percent_complete"])
+            for item in items
+            if item.action.created_at != now  # new actions were created with their status
+        ]
+    )
 
 
 def _people_index(council) -> NameIndex:

@@ -236,3 +236,15 @@ def test_the_review_page_shows_suggestions_apart(client, published):
     assert "R3." in recommendations and "S4." not in recommendations
     assert "S4." in suggestions and "S5." in suggestions
     assert ImportStatus.APPLIED
+
+
+def test_an_edited_description_updates_its_action_with_a_warning_instead_of_adding_one(published):
+    rows = word_table_plan_rows()
+    import_batch_apply(batch=upload(published, published.cpc, xlsx_bytes(rows)),
+                       user=published.performance)  # fmt: skip
+    rows[7][1] = "Agree a reserves strategy as part of the Medium Term Financial Plan 2024-27"
+    batch = upload(published, published.cpc, xlsx_bytes(rows))
+    assert problems(batch) == []
+    assert batch.summary["created"] == []
+    assert [item["reference"] for item in batch.summary["updated"]] == ["R3.1"]
+    assert "Row 8: R3.1's description would be replaced" in batch.summary["warnings"][1]
