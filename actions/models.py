@@ -2,7 +2,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
@@ -256,6 +256,12 @@ class Action(models.Model):
         default=0, validators=PERCENT_VALIDATORS, editable=False
     )
     expected_outcome = models.TextField("expected outcome / success measure", blank=True)
+    timescale_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The timescale in the plan's words when it is not just a date, such as "
+        "'Ongoing' or 'To be addressed through 2, above'.",
+    )
     is_sample = models.BooleanField(
         default=False, help_text="Illustrative data shipped with the demo, not a real plan."
     )
@@ -349,9 +355,10 @@ class Action(models.Model):
                     f"A complete action is 100% done, not {percent}%: enter 100, or choose "
                     "another status"
                 )
+            milestones = self.milestones.all() if self.pk else ()
             still_open = [
                 m.title
-                for m in self.milestones.all()
+                for m in milestones
                 if m.completed_on is None and m.pk not in set(completing)
             ]
             if still_open:
@@ -470,6 +477,15 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
     )
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates_recorded",
+        help_text="Who entered it on the author's behalf, such as the person who imported the "
+        "plan it came from; empty when the author entered it.",
+    )
     status = models.CharField(max_length=20, choices=ActionStatus.choices)
     percent_complete = models.PositiveSmallIntegerField(validators=PERCENT_VALIDATORS)
     commentary = models.TextField(blank=True, max_length=COMMENTARY_MAX_LENGTH)
@@ -519,9 +535,13 @@ class ProgressUpdate(models.Model):
         problems = {}
         if ActionStatus(self.status).needs_commentary and not self.commentary.strip():
             problems["commentary"] = f"Say why the action is {self.get_status_display().lower()}."
-        if self.action_id:
+        try:
+            action = self.action  # an import asks about an action it has not saved yet
+        except ObjectDoesNotExist:
+            action = None
+        if action is not None:
             day = timezone.localtime(self.recorded_at).date() if self.recorded_at else None
-            problems |= self.action.progress_problems(
+            problems |= action.progress_problems(
                 status=self.status,
                 percent=self.percent_complete,
                 day=day or timezone.localdate(),

@@ -99,3 +99,42 @@ def run(print_line) -> None:
         raise SystemExit(f"bench updates went wrong: {updates.errors[:3]}")
     _timed("Quarterly updates: confirm", MAX_ROWS,
            lambda: import_batch_apply(batch=updates, user=user), print_line)  # fmt: skip
+
+
+def main() -> None:
+    """Only the import figures, in a throwaway database (``python -m bench.imports``), so that
+    the same file can time an older checkout beside this one."""
+    import logging
+    import os
+    import tempfile
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+    os.environ.setdefault("DEBUG", "1")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import override_settings, setup_test_environment
+
+    logging.disable(logging.INFO)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        handle, path = tempfile.mkstemp(prefix="pct-bench-", suffix=".sqlite3")
+        os.close(handle)
+        database.setdefault("TEST", {})["NAME"] = path
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        print(f"Database: {connection.vendor}", flush=True)
+        call_command("load_sefton", verbosity=0, stdout=io.StringIO())
+        with override_settings(DEBUG=True):
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+        run(lambda text="": print(text, flush=True))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

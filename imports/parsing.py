@@ -53,6 +53,26 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "Recommendation ref",
         "Key recommendation",
         "Recommendation No.",
+        "Recommendations",
+        "Original recommendation",
+        "Original recommendations",
+        "Key recommendations",
+        "Peer recommendation",
+        "Peer team recommendation",
+        "LGA recommendation",
+        "CPC recommendation",
+        "Peer challenge recommendation",
+        "Formal recommendation",
+    ),
+    # A progress review's numbered suggestions, answered beside the original recommendations.
+    "suggestion": (
+        "Peer team suggestion",
+        "Peer team suggestions",
+        "Peer suggestion",
+        "Peer suggestions",
+        "Suggestion",
+        "Suggestions",
+        "Progress review suggestion",
     ),
     "reference": (
         "Ref",
@@ -62,6 +82,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "Action number",
         "Reference",
         "Action ref no",
+        "Ref no",
+        "Action ref number",
     ),
     "description": (
         "Action",
@@ -72,6 +94,15 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "Action to be taken",
         "Proposed action",
         "Actions to be taken",
+        "Action(s)",
+        "Actions agreed",
+        "Agreed actions",
+        "Planned actions",
+        "Key actions",
+        "Council response",
+        "Our response",
+        "Response",
+        "Proposed response",
     ),
     "lead_officer": (
         "Lead officer",
@@ -83,6 +114,11 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "Responsible",
         "Accountable officer",
         "Lead officer email",
+        "Lead officer(s)",
+        "Lead officers",
+        "Officer lead",
+        "Lead responsible officer",
+        "Responsible lead",
     ),
     "directorate": ("Directorate", "Service", "Service area", "Department"),
     "portfolio": ("Portfolio", "Cabinet portfolio", "Cabinet member portfolio"),
@@ -98,6 +134,10 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "By when",
         "Due",
         "Target",
+        "Timeline",
+        "Timeframe",
+        "Timescale for completion",
+        "When",
     ),
     "milestones": ("Milestones", "Milestone", "Key milestones", "Milestones and dates"),
     "milestone_due": ("Milestone date", "Milestone due", "Milestone due date"),
@@ -122,6 +162,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "Latest progress",
         "Progress commentary",
         "Narrative",
+        "Progress to date",
+        "Update on progress",
+        "Progress made",
     ),
     "expected_outcome": (
         "Expected outcome",
@@ -137,14 +180,15 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "last_update_id": ("Last update ID",),
 }
 FIELD_LABELS = {
-    "review": "Review", "recommendation": "Recommendation", "reference": "Action ref",
+    "review": "Review", "recommendation": "Recommendation",
+    "suggestion": "Peer team suggestion", "reference": "Action ref",
     "description": "Action", "lead_officer": "Lead officer", "directorate": "Directorate",
     "portfolio": "Cabinet portfolio", "start_date": "Start date", "target_date": "Target date",
     "milestones": "Milestones", "milestone_due": "Milestone date", "status": "Status",
     "percent": "% complete", "commentary": "Latest update", "expected_outcome": "Expected outcome",
     "new_status": "New status", "new_percent": "New % complete",
     "new_commentary": "New commentary", "action_id": "Tracker action ID",
-    "last_update_id": "Last update ID",
+    "last_update_id": "Last update ID", "timescale_note": "Timescale",
 }  # fmt: skip
 
 
@@ -158,6 +202,25 @@ _HEADER_LOOKUP = {
     for name, synonyms in HEADER_SYNONYMS.items()
     for synonym in (*synonyms, FIELD_LABELS[name])
 }
+# Longest first, for headings that start with a known one ("Lead officer / Cabinet member").
+_HEADER_PREFIXES = sorted(
+    ((key, name) for key, name in _HEADER_LOOKUP.items() if len(key) >= 6),
+    key=lambda item: -len(item[0]),
+)
+
+
+def header_field(heading) -> tuple[str | None, bool]:
+    """The field a heading names and whether it named it exactly (False: it starts with a known
+    heading, so it gives way to an exact one and is never a clash)."""
+    key = header_key(heading)
+    if not key:
+        return None, False
+    if name := _HEADER_LOOKUP.get(key):
+        return name, True
+    for prefix, name in _HEADER_PREFIXES:
+        if key.startswith(prefix):
+            return name, False
+    return None, False
 
 
 # Status words as plans write them, RAG colours included. Keys go through ``header_key``.
@@ -224,6 +287,7 @@ class Sheet:
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # headings of columns nobody reads
 
     def heading(self, name: str) -> str:
         return self.headers.get(name, FIELD_LABELS[name])
@@ -314,11 +378,14 @@ def _xlsx_grid(content: bytes) -> list[list[Cell]]:
         raise SpreadsheetError("The workbook is too large once unpacked; split it into parts.")
     try:
         # Two passes over the same bytes: one for the values Excel saved, one to learn which
-        # cells were formulas. Neither calculates anything.
+        # cells were formulas. Neither calculates anything. Most plans hold no formula at all,
+        # and then the second pass (half the reading time) is skipped.
         values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         value_rows = _worksheet_rows(values, _xlsx_value)
-        formula_rows = _worksheet_rows(formulas, _xlsx_formula)
+        formula_rows = []
+        if _has_formulas(content):
+            formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+            formula_rows = _worksheet_rows(formulas, _xlsx_formula)
     except SpreadsheetError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -327,12 +394,26 @@ def _xlsx_grid(content: bytes) -> list[list[Cell]]:
             "(.xlsx) and try again."
         ) from exc
     grid = []
+    formula_rows += [()] * max(0, len(value_rows) - len(formula_rows))
     for value_row, formula_row in zip(value_rows, formula_rows, strict=False):
         padded = formula_row + (None,) * max(0, len(value_row) - len(formula_row))
         grid.append(
             [Cell(value=v, formula=f or "") for v, f in zip(value_row, padded, strict=False)]
         )
     return grid
+
+
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(content: bytes) -> bool:
+    """Whether any worksheet holds a formula element (its size was checked already)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return any(
+            _FORMULA_ELEMENT.search(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _worksheet_rows(workbook, read_cell) -> list[tuple]:
@@ -449,16 +530,22 @@ def _sheet_from_grid(grid: list[list[Cell]]) -> Sheet:
     header_index = _find_header_row(grid)
     if header_index is None:
         raise SpreadsheetError(
-            "No header row found. The first rows should name the columns, such as "
-            "'Recommendation', 'Action ref', 'Action' and 'Target date'."
+            f"No header row found: none of the first {HEADER_SEARCH_ROWS} rows names the "
+            "columns. Put a row of "
+            "headings above the plan, such as 'Recommendation', 'Action', 'Lead officer' and "
+            "'Timescale'."
         )
     columns: dict[int, str] = {}
+    loose: list[tuple[int, str, str]] = []
     for index, cell in enumerate(grid[header_index]):
         heading = cell_text(cell.value)
         if not heading:
             continue
-        name = _HEADER_LOOKUP.get(header_key(heading))
-        if name is None:
+        name, exact = header_field(heading)
+        if name is not None and not exact:
+            loose.append((index, heading, name))
+        elif name is None:
+            sheet.ignored.append(heading)
             sheet.notes.append(f"Column '{heading}' is not one the tracker reads; it is ignored.")
         elif name in sheet.headers:
             sheet.problems.append(
@@ -472,6 +559,17 @@ def _sheet_from_grid(grid: list[list[Cell]]) -> Sheet:
         else:
             sheet.headers[name] = heading
             columns[index] = name
+    for index, heading, name in loose:
+        if name in sheet.headers:
+            sheet.ignored.append(heading)
+            sheet.notes.append(
+                f"Column '{heading}' is not one the tracker reads ('{sheet.headers[name]}' "
+                f"is its {FIELD_LABELS[name]}); it is ignored."
+            )
+        else:
+            sheet.headers[name] = heading
+            columns[index] = name
+            sheet.notes.append(f"Column '{heading}' is read as '{FIELD_LABELS[name]}'.")
     for offset, record in enumerate(grid[header_index + 1 :], start=header_index + 2):
         cells = {name: record[i] for i, name in columns.items() if i < len(record)}
         if not any(cell_text(c.value) or c.formula for c in cells.values()):
@@ -498,12 +596,23 @@ def _sheet_from_grid(grid: list[list[Cell]]) -> Sheet:
 
 
 def _find_header_row(grid: list[list[Cell]]) -> int | None:
-    """The first of the top rows that names at least two columns the tracker knows."""
+    """The top row that names the most columns the tracker knows (at least two), exact
+    headings counting above loose ones; the earliest wins a tie. A title such as "Action plan"
+    above the table names one at most, so it never beats the real header row."""
+    best, best_score = None, 0.0
     for index, record in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        known = {_HEADER_LOOKUP.get(header_key(cell_text(c.value))) for c in record} - {None}
-        if len(known) >= 2:
-            return index
-    return None
+        found: dict[str, float] = {}
+        for cell in record:
+            text = cell_text(cell.value)
+            if not text or len(text) > 80:  # a heading is short; a long cell is a title or data
+                continue
+            name, exact = header_field(text)
+            if name is not None:
+                found[name] = max(found.get(name, 0.0), 1.0 if exact else 0.6)
+        score = sum(found.values())
+        if len(found) >= 2 and score > best_score:
+            best, best_score = index, score
+    return best
 
 
 # --- Reading values ------------------------------------------------------------------------------
@@ -697,3 +806,137 @@ def _milestone_from_line(line: str) -> MilestoneText:
         f"Milestone '{line[:80]}' has no due date. Write it as 'Title {DASH} 30/06/2024', "
         "one milestone per line."
     )
+
+
+# --- Reading cells of published plans ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationCell:
+    """What a recommendation cell says: a number ('R1', '1.', 'Suggestion 2'), words, or both
+    (the number may be on the line above), and whether it names a suggestion."""
+
+    number: int | None
+    words: str
+    suggestion: bool = False
+
+
+_RECOMMENDATION_CELL = re.compile(
+    r"^\s*(?P<prefix>(?:formal\s+|key\s+|additional\s+)?(?:recommendation|rec|suggestion)s?"
+    r"(?:\s+no)?|[rs])?\s*\.?\s*(?P<number>\d{1,3})(?![\d.,/%]\d|\d)"
+    r"[ \t]*(?P<separator>[.:)\u2013\u2014-]|\n|$)?\s*(?P<words>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def parse_recommendation_cell(value) -> RecommendationCell | None:
+    """'R1: Develop a …', '1.', '3', '1\\nDevelop a …', 'Suggestion 2 - …' or just the words;
+    None for an empty cell. A bare number must be followed by a separator ('1.', '1:', a new
+    line) before words, so text that merely starts with a number stays words."""
+    text = cell_text(value)
+    if not text:
+        return None
+    match = _RECOMMENDATION_CELL.match(text)
+    if match and (match["prefix"] or match["separator"] is not None):
+        prefix = (match["prefix"] or "").lower()
+        words = match["words"].strip()
+        if match["prefix"] or match["separator"] or not words:
+            suggestion = prefix.startswith(("s", "additional"))
+            return RecommendationCell(int(match["number"]), words, suggestion)
+    return RecommendationCell(None, text, False)
+
+
+# A line starting a new item: a bullet, a dash, "1.", "1)", "(a)" or "a)".
+_ITEM_BULLET = re.compile(
+    r"^\s*(?:[•*▪·◦●‣]\s*|[-\u2013\u2014]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)", re.IGNORECASE
+)
+
+
+def split_items(value) -> tuple[list[str], bool]:
+    """A cell's items and whether they were bulleted. Bulleted lines start items (unbulleted
+    lines continue the item above); without bullets each non-empty line is an item."""
+    text = cell_text(value)
+    if not text:
+        return [], False
+    lines = [line for line in text.split("\n") if line.strip()]
+    bulleted = sum(bool(_ITEM_BULLET.match(line)) for line in lines)
+    if bulleted and (bulleted >= 2 or len(lines) == 1):
+        items: list[str] = []
+        for line in lines:
+            if _ITEM_BULLET.match(line) or not items:
+                items.append(_ITEM_BULLET.sub("", line, count=1).strip())
+            else:
+                items[-1] += "\n" + line.strip()
+        return [item for item in items if item], True
+    return [line.strip() for line in lines], False
+
+
+@dataclass(frozen=True)
+class Timescale:
+    """A timescale cell read as published plans write it: a target date, a status word
+    ('Complete'), or words kept as a note ('Ongoing', 'July 2023 and ongoing', a
+    cross-reference such as 'To be addressed through 2, above')."""
+
+    target: dt.date | None = None
+    status: ActionStatus | None = None
+    note: str = ""
+
+
+_ONGOING_WORDS = {
+    "ongoing", "ongoingandcontinuous", "continuous", "businessasusual", "bau", "continual",
+    "quarterly", "monthly", "annually", "annual", "yearly", "asrequired", "rolling",
+}  # fmt: skip
+_AND_ONGOING = re.compile(
+    r"^(?P<date>.+?)\s*(?:,|;|\band\b|&|\bthen\b|\u2013|\u2014|-)?\s*"
+    r"(?:\(?\s*(?:ongoing|onwards|and\s+ongoing|then\s+ongoing|continuing)\s*\)?)\.?$",
+    re.IGNORECASE,
+)
+_FROM_ONWARDS = re.compile(r"^(?:from|starting)\s+(?P<date>.+?)(?:\s+onwards)?\.?$", re.IGNORECASE)
+_CROSS_REFERENCE = re.compile(
+    r"\b(?:above|below|see\s+(?:action|recommendation|r\d|\d)|as\s+(?:per\s+)?"
+    r"(?:action|recommendation)|(?:addressed|covered|picked\s+up|delivered|met|included)\s+"
+    r"(?:through|by|under|in|within|as\s+part\s+of))\b",
+    re.IGNORECASE,
+)
+_DONE_PREFIX = re.compile(
+    r"^(?P<word>complete|completed|done|achieved)\b[\s,:;()\u2013\u2014-]*(?P<rest>.*?)\)?$",
+    re.IGNORECASE,
+)
+
+
+def is_cross_reference(text: str) -> bool:
+    """Words that point at another part of the plan ('To be addressed through 2, above')."""
+    return bool(_CROSS_REFERENCE.search(text))
+
+
+def parse_timescale(value) -> Timescale:
+    """Read a timescale cell; raises ValueError (quoting it) when it is none of the forms."""
+    if not isinstance(value, str):
+        return Timescale(target=parse_date(value))
+    text = cell_text(value)
+    key = header_key(text)
+    if key in _NO_DATE_WORDS - {"ongoing"}:
+        return Timescale()
+    if key in _ONGOING_WORDS:
+        return Timescale(note=text)
+    if (status := STATUS_WORDS.get(key)) is not None:
+        return Timescale(status=status)
+    if is_cross_reference(text):
+        return Timescale(note=text)
+    if match := _DONE_PREFIX.match(text):
+        rest = match["rest"].strip()
+        try:
+            day = parse_date(rest) if rest else None
+        except ValueError:
+            day = None
+        if day is not None or not rest:
+            return Timescale(status=ActionStatus.COMPLETE, target=day)
+    for pattern in (_AND_ONGOING, _FROM_ONWARDS):
+        if match := pattern.match(text):
+            try:
+                day = parse_date(match["date"].strip(_DASHES))
+            except ValueError:
+                continue
+            if day is not None:
+                return Timescale(target=day, note=text)
+    return Timescale(target=parse_date(text))

@@ -14,3 +14,12 @@ class LinkKind(models.TextChoices):
     REPEATS = "repeats", "Repeats"
     CONTINUES = "continues", "Continues"
     FOLLOWS_UP = "follows_up", "Follows up"
+
+
+class RecommendationKind(models.TextChoices):
+    """A peer team's formal recommendation, or one of the suggestions a progress review (or a
+    report's "additional recommendations") makes beside them: councils answer both, but
+    Cabinet reads them apart."""
+
+    RECOMMENDATION = "recommendation", "Recommendation"
+    SUGGESTION = "suggestion", "Peer suggestion"

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from reviews.choices import LinkKind, ReviewKind
+from reviews.choices import LinkKind, RecommendationKind, ReviewKind
 from tracker.tenancy import council_of
 
 
@@ -196,12 +196,23 @@ class RecommendationQuerySet(models.QuerySet):
             return self
         return self.filter(review__council=council_of(user)) if council_of(user) else self.none()
 
+    def recommendations(self):
+        """The peers' formal recommendations, without their suggestions."""
+        return self.filter(kind=RecommendationKind.RECOMMENDATION)
+
+    def suggestions(self):
+        return self.filter(kind=RecommendationKind.SUGGESTION)
+
 
 class Recommendation(models.Model):
     """A key recommendation of a review: its bold title and full text, verbatim from the report."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
+    # One number sequence per review for both kinds, so a number alone names one item in URLs.
+    kind = models.CharField(
+        max_length=20, choices=RecommendationKind.choices, default=RecommendationKind.RECOMMENDATION
+    )
     title = models.TextField(help_text="The short bold title, verbatim.")
     text = models.TextField(blank=True, help_text="The rest of the recommendation, verbatim.")
     theme = models.ForeignKey(
@@ -228,6 +239,10 @@ class Recommendation(models.Model):
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RecommendationKind.values),
+                name="%(app_label)s_%(class)s_kind_valid",
+            ),
         ]
 
     def __str__(self):
@@ -245,7 +260,11 @@ class Recommendation(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"R{self.number}"
+        return f"{'S' if self.is_suggestion else 'R'}{self.number}"
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.kind == RecommendationKind.SUGGESTION
 
 
 class RecommendationLink(models.Model):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0002_versions_history_and_update_rounds'),
+        ('actions', '0003_issue13_timescale_note_and_recorded_by'),
     ]
 
     operations = [
