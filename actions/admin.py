@@ -45,6 +45,7 @@ class ActionInline(admin.StackedInline):
         "portfolio",
         "start_date",
         "target_date",
+        "timescale_note",
         "expected_outcome",
         "status",
         "percent_complete",
@@ -68,6 +69,7 @@ class ProgressUpdateInline(admin.TabularInline):
     fields = [
         "recorded_at",
         "author",
+        "recorded_by",
         "status",
         "percent_complete",
         "commentary",
