@@ -47,6 +47,7 @@ class ActionInline(CouncilScopedAdminMixin, admin.StackedInline):
         "portfolio",
         "start_date",
         "target_date",
+        "timescale_note",
         "expected_outcome",
         "status",
         "percent_complete",
@@ -70,6 +71,7 @@ class ProgressUpdateInline(CouncilScopedAdminMixin, admin.TabularInline):
     fields = [
         "recorded_at",
         "author",
+        "recorded_by",
         "status",
         "percent_complete",
         "commentary",

@@ -212,9 +212,9 @@ class FeedbackInline(CouncilScopedAdminMixin, admin.StackedInline):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(CouncilScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["reference", "title", "review", "theme"]
+    list_display = ["reference", "title", "review", "kind", "theme"]
     list_display_links = ["reference", "title"]
-    list_filter = ["review__council", "review", "theme"]
+    list_filter = ["review__council", "review", "kind", "theme"]
     search_fields = ["title", "text"]
     list_select_related = ["review", "theme"]
     inlines = [EarlierLinkInline, FeedbackInline]  # actions.admin adds the plan's actions
