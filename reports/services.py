@@ -18,7 +18,15 @@ from reports.rendering import report_html
 from reviews.models import Council, Review
 from tracker.quarters import FinancialQuarter
 
-EDITABLE_FIELDS = [*FRONT_SHEET_FIELDS, "subject", "summary", "recommendations", "appendices"]
+EDITABLE_FIELDS = [
+    *FRONT_SHEET_FIELDS,
+    "subject",
+    "summary",
+    "recommendations",
+    "appendices",
+    "progress_narrative",
+    "attention_narrative",
+]
 
 
 class ReportIssued(ValidationError):
@@ -53,6 +61,21 @@ def default_texts(*, quarter: FinancialQuarter, reviews: list[Review]) -> dict[s
 
 def report_settings_for(council: Council) -> ReportSettings:
     settings, _ = ReportSettings.objects.get_or_create(council=council)
+    return settings
+
+
+@transaction.atomic
+def report_settings_update(*, council: Council, **fields) -> ReportSettings:
+    """Change the council's front sheet defaults; reports already started are not touched."""
+    unknown = set(fields) - set(FRONT_SHEET_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    settings = report_settings_for(council)
+    settings = ReportSettings.objects.select_for_update().get(pk=settings.pk)
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
     return settings
 
 
@@ -142,8 +165,11 @@ def _snapshot_take(report: CabinetReport) -> None:
 
 
 @transaction.atomic
-def cabinet_report_update(*, report: CabinetReport, **fields) -> CabinetReport:
-    """Change the front sheet of a draft. Its PDF, if any, no longer matches and is discarded."""
+def cabinet_report_update(
+    *, report: CabinetReport, meeting_date: dt.date | None = None, **fields
+) -> CabinetReport:
+    """Change the front sheet of a draft, or the date of the meeting it goes to. Its PDF, if
+    any, no longer matches and is discarded."""
     unknown = set(fields) - {*EDITABLE_FIELDS, "correction_note"}
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -151,6 +177,11 @@ def cabinet_report_update(*, report: CabinetReport, **fields) -> CabinetReport:
     for name, value in fields.items():
         setattr(report, name, value)
     report.full_clean(exclude=["reviews"])
+    if meeting_date is not None and meeting_date != report.period.meeting_date:
+        # The date belongs to the quarter's period; _period_ensure refuses it once issued.
+        report.period = _period_ensure(
+            council=report.council, quarter=report.period.quarter, meeting_date=meeting_date
+        )
     _pdf_discard(report)
     report.save()
     return report

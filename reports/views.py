@@ -15,7 +15,12 @@ from django_tables2 import SingleTableMixin
 from accounts.roles import PerformanceTeamRequiredMixin, is_performance_team
 from reports import selectors, services
 from reports.filtersets import CabinetReportFilterSet
-from reports.forms import CabinetReportCreateForm, CabinetReportForm, CorrectionForm
+from reports.forms import (
+    CabinetReportCreateForm,
+    CabinetReportForm,
+    CorrectionForm,
+    ReportSettingsForm,
+)
 from reports.models import CabinetReport
 from reports.pdf import RenderError
 from reports.rendering import report_html
@@ -139,6 +144,33 @@ class CabinetReportUpdateView(PerformanceTeamRequiredMixin, ReportMixin, FormVie
             return self.form_invalid(form)
         messages.success(self.request, "Front sheet saved. Generate the PDF again to include it.")
         return redirect(self.report)
+
+
+class ReportSettingsUpdateView(PerformanceTeamRequiredMixin, FormView):
+    """The performance team edits the council's front sheet defaults, which every new report
+    starts from (reports already started keep their own copy)."""
+
+    form_class = ReportSettingsForm
+    template_name = "reports/reportsettings_update.html"
+
+    @cached_property
+    def council(self):
+        council = council_of(self.request.user)
+        if council is None:
+            raise PermissionDenied("Your account is not linked to a council.")
+        return council
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "instance": services.report_settings_for(self.council)
+        }
+
+    def form_valid(self, form):
+        services.report_settings_update(
+            council=self.council, **{name: form.cleaned_data[name] for name in form.fields}
+        )
+        messages.success(self.request, "Report defaults saved. New reports will start from them.")
+        return redirect("reports:cabinet_report_list")
 
 
 class CabinetReportPreviewView(ReportMixin, View):

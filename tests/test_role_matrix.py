@@ -163,6 +163,7 @@ EXPECTATIONS = {
     "reports:cabinet_report_list": {"get": everyone(200)},
     "reports:cabinet_report_create": {"get": only({PERF: 200}), "post": only({PERF: 200})},
     "reports:cabinet_report_css": {"get": everyone(200)},
+    "reports:reportsettings_update": {"get": only({PERF: 200}), "post": only({PERF: 200})},
     "reports:cabinet_report_detail": {
         "kwargs": lambda w: _report(w, issued=True),
         "get": everyone(200),

@@ -111,6 +111,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The draft for {quarter.label} covers other reviews; change it in the tracker."
             )
+        if meeting and meeting != latest.period.meeting_date:
+            # The same rule as the web form: a draft's meeting may move until it is issued.
+            latest = services.cabinet_report_update(report=latest, meeting_date=meeting)
+            self.stdout.write(f"Meeting date of the draft changed to {meeting:%-d %B %Y}.")
         return latest
 
 
