@@ -161,9 +161,7 @@ class ReportSettingsUpdateView(PerformanceTeamRequiredMixin, FormView):
         return council
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {
-            "instance": services.report_settings_for(self.council)
-        }
+        return super().get_form_kwargs() | {"instance": services.report_settings_for(self.council)}
 
     def form_valid(self, form):
         services.report_settings_update(
