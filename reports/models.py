@@ -268,6 +268,8 @@ class CabinetReport(FrontSheet):
     pdf_pages = models.PositiveIntegerField(null=True, editable=False)
     pdf_bytes = models.PositiveIntegerField(null=True, editable=False)
     pdf_rendered_at = models.DateTimeField(null=True, editable=False)
+    # The Word version, made from the same snapshot whenever the PDF is; frozen with it on issue.
+    docx = models.BinaryField(null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -341,6 +343,10 @@ class CabinetReport(FrontSheet):
         """Built from the quarter and version only: never from text a user typed."""
         state = "" if self.is_issued else "-draft"
         return f"cabinet-report-{self.period.quarter_slug}-v{self.version}{state}.pdf"
+
+    @property
+    def docx_filename(self) -> str:
+        return self.pdf_filename.removesuffix(".pdf") + ".docx"
 
     @property
     def meeting_date(self) -> dt.date:

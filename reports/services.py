@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from reports import selectors
 from reports.choices import ReportStatus
+from reports.docx import report_docx
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportingPeriod, ReportSettings
 from reports.pdf import render_pdf
 from reports.rendering import report_html
@@ -190,6 +191,7 @@ def cabinet_report_update(
 def _pdf_discard(report: CabinetReport) -> None:
     report.pdf, report.pdf_sha256, report.pdf_pages, report.pdf_bytes = None, "", None, None
     report.pdf_rendered_at = None
+    report.docx = None
 
 
 def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = None):
@@ -204,9 +206,11 @@ def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = 
     )
     _snapshot_take(draft)
     rendered = render_pdf(report_html(draft), timeout=timeout)
+    word = report_docx(draft)
     with transaction.atomic():
         locked = _locked(draft)
         locked.snapshot, locked.snapshot_taken_at = draft.snapshot, draft.snapshot_taken_at
+        locked.docx = word
         locked.pdf = rendered.content
         locked.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
         locked.pdf_pages = rendered.pages
@@ -240,6 +244,7 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
     checked = draft.pdf_sha256
     draft.status = ReportStatus.ISSUED  # in memory only, so the final PDF drops "Draft"
     rendered = render_pdf(report_html(draft), timeout=timeout)
+    word = report_docx(draft)
     with transaction.atomic():
         locked = _locked(draft)
         if locked.pdf_sha256 != checked:
@@ -251,6 +256,7 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
         locked.pdf_pages = rendered.pages
         locked.pdf_bytes = len(rendered.content)
         locked.pdf_rendered_at = timezone.now()
+        locked.docx = word
         locked.status = ReportStatus.ISSUED
         locked.issued_by = issued_by
         locked.issued_at = timezone.now()

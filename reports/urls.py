@@ -19,6 +19,11 @@ urlpatterns = [
         views.CabinetReportDownloadView.as_view(),
         name="cabinet_report_download",
     ),
+    path(
+        "<int:pk>/download.docx",
+        views.CabinetReportDocxDownloadView.as_view(),
+        name="cabinet_report_download_docx",
+    ),
     path("<int:pk>/issue/", views.CabinetReportIssueView.as_view(), name="cabinet_report_issue"),
     path(
         "<int:pk>/correct/", views.CabinetReportCorrectView.as_view(), name="cabinet_report_correct"

@@ -38,7 +38,7 @@ class ReportMixin:
             "period", "council", "supersedes", "created_by", "issued_by"
         )
         if not self.with_pdf:
-            reports = reports.defer("pdf")
+            reports = reports.defer("pdf", "docx")
         return get_object_or_404(reports, pk=self.kwargs["pk"])
 
 
@@ -231,6 +231,23 @@ class CabinetReportCorrectView(_ReportAction):
         )
         messages.success(self.request, f"Version {correction.version} started as a draft.")
         return redirect(correction)
+
+
+class CabinetReportDocxDownloadView(ReportMixin, View):
+    """The Word version, made with the PDF from the same snapshot (frozen with it on issue)."""
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        docx = CabinetReport.objects.filter(pk=report.pk).values_list("docx", flat=True).first()
+        if not docx:
+            raise Http404("This report has no Word version yet.")
+        response = HttpResponse(
+            bytes(docx),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{report.docx_filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CabinetReportDownloadView(ReportMixin, View):

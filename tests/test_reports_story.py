@@ -219,3 +219,19 @@ def test_sefton_format_is_complete(draft):
         "Email Address: jan.mcmahon@sefton.gov.uk",
     ]:
         assert words in text, words
+
+
+def test_the_command_writes_the_word_version_and_the_exact_html(draft, tmp_path):
+    from reports.rendering import report_html
+
+    for name in ("report.docx", "report.html"):
+        call_command(
+            "cabinet_report", "--period", Q2.slug, "--review", "2023-cpc",
+            "--output", str(tmp_path / name), stdout=io.StringIO(),
+        )  # fmt: skip
+    import docx
+
+    report = CabinetReport.objects.get(pk=draft.pk)
+    word = docx.Document(str(tmp_path / "report.docx"))
+    assert word.core_properties.title == report.subject
+    assert (tmp_path / "report.html").read_text() == report_html(report)
