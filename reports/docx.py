@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -43,8 +44,21 @@ def _repeat_header(row) -> None:
     properties.append(header)
 
 
-def _table(document, columns: list[str], rows: list[list], *, caption: str = ""):
-    """A table with a header row that repeats on every page and row headers in bold."""
+def _text_width(document) -> int:
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _table(
+    document,
+    columns: list[str],
+    rows: list[list],
+    *,
+    caption: str = "",
+    widths: list[float] | None = None,
+):
+    """A table with a header row that repeats on every page and row headers in bold;
+    ``widths`` are the columns' shares of the text width (Word wants them on every cell)."""
     if caption:
         document.add_paragraph(caption, style="Caption")
     table = document.add_table(rows=1, cols=len(columns))
@@ -58,13 +72,21 @@ def _table(document, columns: list[str], rows: list[list], *, caption: str = "")
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.paragraphs[0].add_run("" if value is None else str(value)).bold = index == 0
+    if widths:
+        table.autofit = False
+        total = _text_width(document)
+        for column, share in zip(table.columns, widths, strict=True):
+            column.width = int(total * share)  # the grid LibreOffice and Word lay out from
+        for row in table.rows:
+            for cell, share in zip(row.cells, widths, strict=True):
+                cell.width = int(total * share)
     return table
 
 
 def _labelled(document, pairs: list[tuple[str, str]], *, caption: str = ""):
     """Label and value rows (the front sheet's layout); the label column is the header."""
     return _table(document, ["Item", "Detail"], [[label, value] for label, value in pairs],
-                  caption=caption)  # fmt: skip
+                  caption=caption, widths=[0.4, 0.6])  # fmt: skip
 
 
 def _text(document, text: str) -> None:
@@ -363,6 +385,10 @@ def report_docx(report) -> bytes:
     document.add_heading("3. Recommendation(s)", level=2)
     _text(document, front["recommendations"])
 
+    # The appendix's wide tables go on landscape pages, as in the PDF.
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
     document.add_heading(f"Appendix A — action plan progress as at {_date(quarter['end'])}", 2)
     for rec in context["recommendations"]:
         document.add_heading(f"{rec['reference']} {rec['title']}", level=3)
@@ -386,6 +412,7 @@ def report_docx(report) -> bytes:
                  a["commentary"] or "No update reported yet."]
                 for a in rec["actions"]
             ],
+            widths=[0.06, 0.2, 0.1, 0.08, 0.1, 0.11, 0.07, 0.28],
         )  # fmt: skip
         if rec["milestones_due"]:
             _table(
