@@ -426,11 +426,12 @@ def milestone_timeline(
     today: dt.date,
     link: Callable[[dict], str | None] | None = None,
     printed: bool = False,
+    chart_id: str = "chart-milestone-timeline",
 ) -> Chart:
     """Milestones due between ``start`` and ``end`` on a time line, each marked Done, Due or
     Overdue in words. ``items`` are dicts with title, due_date, completed_on,
-    action_reference and overdue; ``link(item)`` returns a URL or None."""
-    chart_id = "chart-milestone-timeline"
+    action_reference and overdue; ``link(item)`` returns a URL or None. A chart drawn in parts
+    gives each part its own ``chart_id``, so the ids inside stay unique on the page."""
     title = f"Milestones due {start:%-d %B %Y} to {end:%-d %B %Y}"
     items = sorted(items, key=lambda item: (item["due_date"], item["action_reference"]))
     span = max((end - start).days, 1)

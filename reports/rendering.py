@@ -73,13 +73,14 @@ def charts_for(snapshot: dict, *, printed: bool = True) -> list[dict]:
     groups = [{"chart": chart, "parts": [chart.svg]} for chart in charts]
     if milestones:
 
-        def timeline(items):
+        def timeline(items, part=0):
             return milestone_timeline(
                 items,
                 start=_date(quarter["start"]),
                 end=end,
                 today=end + dt.timedelta(days=1),
                 printed=printed,
+                chart_id=f"chart-milestone-timeline{f'-part-{part}' if part else ''}",
             )
 
         whole = timeline(milestones)
@@ -87,7 +88,7 @@ def charts_for(snapshot: dict, *, printed: bool = True) -> list[dict]:
         if printed and len(milestones) > MILESTONE_ROWS_PER_FIGURE:
             ordered = sorted(milestones, key=lambda item: (item["due_date"], item["title"]))
             parts = [
-                timeline(ordered[i : i + MILESTONE_ROWS_PER_FIGURE]).svg
+                timeline(ordered[i : i + MILESTONE_ROWS_PER_FIGURE], part=i + 1).svg
                 for i in range(0, len(ordered), MILESTONE_ROWS_PER_FIGURE)
             ]
         groups.append({"chart": whole, "parts": parts})

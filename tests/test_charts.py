@@ -159,6 +159,8 @@ def test_printed_milestone_words_sit_on_a_chip_not_on_the_rule():
 
 
 def test_a_long_milestone_chart_is_printed_in_parts_that_each_fit_a_page():
+    import re
+
     from reports.rendering import MILESTONE_ROWS_PER_FIGURE, charts_for
 
     milestones = [
@@ -179,4 +181,6 @@ def test_a_long_milestone_chart_is_printed_in_parts_that_each_fit_a_page():
     drawn = "".join(str(part) for part in group["parts"])
     assert all(f">R1.{i} Milestone {i}<" in drawn for i in range(30))  # every row drawn
     assert len(group["chart"].rows) == 30  # one data table with every row
+    ids = [re.search(r'<title id="([^"]+)"', str(part)).group(1) for part in group["parts"]]
+    assert len(set(ids)) == 3  # every part's ids are its own
     assert len(charts_for(snapshot, printed=False)[2]["parts"]) == 1
