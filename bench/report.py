@@ -1,14 +1,30 @@
 """The Cabinet report for Sefton's 2023 CPC with the sample plan: how long the snapshot, the HTML
-and the PDF take, and how big the PDF is. Run by ``python -m bench`` in its throwaway database
-(Sefton and the demo plan already loaded); it needs a performance team member from load_demo.
+and the PDF take, and how big the PDF is; then WeasyPrint and headless Chromium side by side on
+the same HTML at 1x, 5x and 20x the plan (whole process each, wall and CPU seconds, per page).
+Run by ``python -m bench`` in its throwaway database (Sefton and the demo plan already loaded),
+or alone with ``python -m bench.report``; it needs a performance team member from load_demo.
 
-    BENCH_REPORT_RUNS=5 python -m bench
+    BENCH_REPORT_RUNS=5 BENCH_REPORT_SCALES=1,5,20 python -m bench.report
 """
 
+import copy
 import datetime as dt
 import os
+import resource
+import shutil
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.test_settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -20,6 +36,9 @@ from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
 RUNS = max(3, int(os.environ.get("BENCH_REPORT_RUNS", "5")))
+SCALES = [int(n) for n in os.environ.get("BENCH_REPORT_SCALES", "1,5,20").split(",")]
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _median_seconds(work, runs: int):
@@ -65,3 +84,133 @@ def run(print_line) -> None:
         lambda: services.cabinet_report_render_pdf(report=report), max(3, RUNS // 2)
     )
     print_line(f"  {'Generate PDF draft (service, end to end)':<42} {median:8.2f} s")
+    side_by_side(report, print_line)
+
+
+def scaled_snapshot(snapshot: dict, times: int) -> dict:
+    """The snapshot with its recommendations, actions and milestones repeated ``times`` over
+    (references made unique), so the report has that many times the rows to lay out."""
+    scaled = copy.deepcopy(snapshot)
+    for key in ("recommendations", "overdue", "completed", "milestones_due"):
+        rows = snapshot[key]
+        scaled[key] = []
+        for copy_number in range(1, times + 1):
+            for row in copy.deepcopy(rows):
+                if copy_number > 1:
+                    suffix = f"/{copy_number}"
+                    for field in ("reference", "action", "recommendation"):
+                        if isinstance(row.get(field), str):
+                            row[field] += suffix
+                    for action in row.get("actions", []):
+                        action["reference"] += suffix
+                scaled[key].append(row)
+    for row in scaled["rag_by_theme"]:
+        row[1] = {rag: count * times for rag, count in row[1].items()}
+    for row in scaled["status_over_quarters"]:
+        row[1] = {status: count * times for status, count in row[1].items()}
+    scaled["headline"] = {
+        key: value * times if isinstance(value, int) and key != "average_percent" else value
+        for key, value in snapshot["headline"].items()
+    }
+    return scaled
+
+
+def _whole_process(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (the child and its children) of one process run to the end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    # Fixed programs and temporary file names only: nothing typed by a user.
+    subprocess.run(command, check=True, capture_output=True, timeout=900, cwd=ROOT)  # noqa: S603
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def _pages(path: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def side_by_side(report, print_line) -> None:
+    """WeasyPrint (as the tracker renders: PDF/UA-1 plus repairs) and Chromium printing the
+    same HTML file, one run each per size, alternating so neither gets a warmer machine."""
+    print_line()
+    print_line("Cabinet report HTML rendered by both, whole process each (wall s, CPU s, pages)")
+    if CHROMIUM is None:
+        print_line("  Chromium is not installed: only WeasyPrint is measured.")
+    header = (
+        f"  {'size':>4} {'WeasyPrint':>22} {'s/page':>7}   {'Chromium':>22} {'s/page':>7}"
+        f" {'W/C':>5}   layout / write / PDF-UA s"
+    )
+    print_line(header)
+    original = report.snapshot
+    with tempfile.TemporaryDirectory(prefix="pct-bench-report-") as folder:
+        folder = Path(folder)
+        for times in SCALES:
+            report.snapshot = scaled_snapshot(original, times)
+            html = folder / f"report-{times}x.html"
+            html.write_text(report_html(report), encoding="utf-8")
+            weasy_pdf, chrome_pdf = folder / f"w-{times}.pdf", folder / f"c-{times}.pdf"
+            w_wall, w_cpu = _whole_process(
+                [sys.executable, "-m", "bench.render_weasyprint", str(html), str(weasy_pdf)]
+            )
+            w_pages = _pages(weasy_pdf)
+            chrome = "not measured"
+            c_per_page, ratio = "", ""
+            if CHROMIUM:
+                c_wall, c_cpu = _whole_process(
+                    [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", "--no-pdf-header-footer",
+                     f"--print-to-pdf={chrome_pdf}", html.as_uri()]
+                )  # fmt: skip
+                c_pages = _pages(chrome_pdf)
+                chrome = f"{c_wall:6.2f} {c_cpu:6.2f} {c_pages:4d}p"
+                c_per_page = f"{c_wall / c_pages:7.3f}"
+                ratio = f"{w_wall / c_wall:5.2f}"
+            phases = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "bench.render_weasyprint", str(html), str(weasy_pdf),
+                 "--phases"],
+                check=True, capture_output=True, text=True, timeout=900, cwd=ROOT,
+            ).stdout.split()  # fmt: skip
+            print_line(
+                f"  {times:>3}x {w_wall:6.2f} {w_cpu:6.2f} {w_pages:4d}p {'':>3}"
+                f"{w_wall / w_pages:7.3f}   {chrome:>22} {c_per_page:>7} {ratio:>5}   "
+                f"{' / '.join(phases[1:])}"
+            )
+    report.snapshot = original
+
+
+def main() -> None:
+    """Run alone: a throwaway database with Sefton and the demo plan, then ``run``."""
+    import io
+    import logging
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    logging.disable(logging.INFO)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        handle, path = tempfile.mkstemp(prefix="pct-bench-", suffix=".sqlite3")
+        os.close(handle)
+        database.setdefault("TEST", {})["NAME"] = path
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("load_sefton", verbosity=0, stdout=io.StringIO())
+        with override_settings(DEBUG=True):
+            call_command("load_demo", verbosity=0, stdout=io.StringIO())
+        run(lambda text="": print(text, flush=True))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from actions.choices import ActionStatus, Rag
 
 WIDTH = 440  # viewBox units; at 375 px wide a 20-unit font reads at about 15 px
+# On paper the chart spans the 170 mm text width: at 800 units a 20-unit font prints at 12 pt and
+# a 17-unit one at 10 pt, close to the report's 10.5 pt body text.
+PRINT_WIDTH = 800
 PAD = 8
 FONT = 20
 SMALL = 17
@@ -61,6 +64,46 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class _Ink:
+    """How a chart is drawn: for the screen (text halos, 440 wide) or for print.
+
+    WeasyPrint ignores SVG ``paint-order``, so a halo (a stroke meant to sit under the letters)
+    is painted over them. In print, text that needs a light background gets a solid chip drawn
+    behind it instead, which every renderer paints in order."""
+
+    width: int
+    printed: bool
+
+    def halo(self, colour: str, width: int) -> SafeString:
+        if self.printed:
+            return mark_safe("")
+        return format_html(' stroke="{}" stroke-width="{}" paint-order="stroke"', colour, width)
+
+    def chip(self, x: float, y: float, text: str, size: int, anchor: str = "start") -> SafeString:
+        """In print, a white box under a label that would otherwise sit on lines or pattern."""
+        if not self.printed:
+            return mark_safe("")
+        width = _text_width(text, size) + 6
+        left = x - 3 if anchor == "start" else x - width + 3
+        return format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+            round(left, 1),
+            round(y - size, 1),
+            round(width, 1),
+            size + 6,
+            LIGHT,
+        )
+
+
+SCREEN = _Ink(WIDTH, printed=False)
+PRINT = _Ink(PRINT_WIDTH, printed=True)
+
+
+def _ink(printed: bool) -> _Ink:
+    return PRINT if printed else SCREEN
+
+
+@dataclass(frozen=True)
 class _Segment:
     key: str
     word: str
@@ -75,9 +118,9 @@ def _text_width(text: str, size: int = FONT) -> float:
     return len(text) * size * 0.6
 
 
-def _wrap(text: str, size: int = FONT, max_lines: int = 2) -> list[str]:
+def _wrap(text: str, size: int = FONT, max_lines: int = 2, width: int = WIDTH) -> list[str]:
     """Split a label into lines that fit the width, shortening the last line if need be."""
-    per_line = int((WIDTH - 2 * PAD) / (size * 0.6))
+    per_line = int((width - 2 * PAD) / (size * 0.6))
     lines, line = [], ""
     for word in " ".join(str(text).split()).split(" "):
         if line and len(line) + 1 + len(word) > per_line:
@@ -91,7 +134,7 @@ def _wrap(text: str, size: int = FONT, max_lines: int = 2) -> list[str]:
     return lines
 
 
-def _text_lines(x, y, lines: list[str], size: int = FONT) -> SafeString:
+def _text_lines(x, y, lines: list[str], size: int = FONT, ink: _Ink = SCREEN) -> SafeString:
     """A multi-line label: one <tspan> per line, each escaped."""
     spans = mark_safe(  # noqa: S308 - every span comes from format_html
         "".join(
@@ -100,13 +143,7 @@ def _text_lines(x, y, lines: list[str], size: int = FONT) -> SafeString:
         )
     )
     return format_html(
-        '<text x="{}" y="{}" font-size="{}" stroke="{}" stroke-width="4" '
-        'paint-order="stroke">{}</text>',
-        x,
-        y,
-        size,
-        LIGHT,
-        spans,
+        '<text x="{}" y="{}" font-size="{}"{}>{}</text>', x, y, size, ink.halo(LIGHT, 4), spans
     )
 
 
@@ -136,16 +173,21 @@ def _defs(chart_id: str) -> SafeString:
     )
 
 
-def _svg(chart_id: str, title: str, description: str, height: float, body) -> SafeString:
+def _svg(
+    chart_id: str, title: str, description: str, height: float, body, ink: _Ink = SCREEN
+) -> SafeString:
     # A picture with links in it is a group of links, not an image (axe: nested-interactive).
     role = "group" if "<a " in body else "img"
+    if ink.printed:
+        # WeasyPrint makes the <title> the figure's /Alt: say what the chart shows, not its name.
+        title = f"{title}. {description}"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {w} {h}" '
         'width="{w}" height="{h}" role="{role}" aria-labelledby="{id}-title {id}-desc" '
         'font-family="{font}" font-size="{size}">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         "{defs}{body}</svg>",
-        w=WIDTH,
+        w=ink.width,
         h=int(height),
         role=role,
         id=chart_id,
@@ -158,12 +200,12 @@ def _svg(chart_id: str, title: str, description: str, height: float, body) -> Sa
     )
 
 
-def _legend(items: list[tuple[str, str]], y: float) -> tuple[SafeString, float]:
+def _legend(items: list[tuple[str, str]], y: float, width: int = WIDTH) -> tuple[SafeString, float]:
     """Swatches with words, wrapped to the width; returns the markup and the height used."""
     parts, x, line = [], PAD, 0
     for word, fill in items:
         needed = 22 + _text_width(word, SMALL) + 18
-        if x + needed > WIDTH - PAD and x > PAD:
+        if x + needed > width - PAD and x > PAD:
             x, line = PAD, line + 1
         top = y + line * 28
         parts.append(
@@ -191,17 +233,18 @@ def _stacked_bars(
     bars: list[tuple[str, list[_Segment]]],
     legend: list[tuple[str, str]],
     unit: str,
+    ink: _Ink = SCREEN,
 ) -> SafeString:
-    legend_svg, top = _legend(legend, PAD)
+    legend_svg, top = _legend(legend, PAD, ink.width)
     top += PAD
     biggest = max((sum(s.count for s in segments) for _, segments in bars), default=0) or 1
-    bar_width = WIDTH - 2 * PAD - 48  # room for the total at the end of the bar
+    bar_width = ink.width - 2 * PAD - 48  # room for the total at the end of the bar
     parts = [legend_svg]
     y = top
     for label, segments in bars:
         total = sum(s.count for s in segments)
-        lines = _wrap(label)
-        parts.append(_text_lines(PAD, y + FONT, lines))
+        lines = _wrap(label, width=ink.width)
+        parts.append(_text_lines(PAD, y + FONT, lines, ink=ink))
         bar_y = y + ROW_LABEL * len(lines) + 4
         x = float(PAD)
         for segment in segments:
@@ -231,16 +274,20 @@ def _stacked_bars(
                 "" if segment.url else format_html("<title>{}</title>", tooltip),
             )
             if shown:
+                text_x, text_y = round(x + 5, 1), round(bar_y + BAR / 2 + SMALL / 3, 1)
+                # A patterned fill has light stripes: in print its words sit on a chip.
+                patterned = segment.fill.startswith("url(")
+                if patterned and ink.printed:
+                    piece += ink.chip(text_x, text_y, shown, SMALL)
                 piece += format_html(
                     '<text x="{}" y="{}" font-size="{}" font-weight="bold" '
-                    'fill="{}" stroke="{}" stroke-width="3" paint-order="stroke" '
-                    'pointer-events="none">{}</text>',
-                    round(x + 5, 1),
-                    round(bar_y + BAR / 2 + SMALL / 3, 1),
+                    'fill="{}"{} pointer-events="none">{}</text>',
+                    text_x,
+                    text_y,
                     SMALL,
-                    segment.text,
+                    DARK if patterned and ink.printed else segment.text,
                     # A dark halo keeps white words readable on the hatched Closed segment too.
-                    DARK if segment.text == LIGHT else segment.fill,
+                    ink.halo(DARK if segment.text == LIGHT else segment.fill, 3),
                     shown,
                 )
             if segment.url:
@@ -265,10 +312,12 @@ def _stacked_bars(
         )
         y = bar_y + BAR + ROW_GAP
     body = mark_safe("".join(parts))  # noqa: S308 - every part comes from format_html
-    return _svg(chart_id, title, description, y + PAD, body)
+    return _svg(chart_id, title, description, y + PAD, body, ink)
 
 
-def rag_by_theme(rows: list[tuple[str, dict[str, int]]], *, link=None) -> Chart:
+def rag_by_theme(
+    rows: list[tuple[str, dict[str, int]]], *, link=None, printed: bool = False
+) -> Chart:
     """Actions by RAG colour for each theme, as stacked bars.
 
     ``rows`` is ``[(theme title, {rag value: count}), ...]``; ``link(theme_index, rag_value)``
@@ -309,12 +358,15 @@ def rag_by_theme(rows: list[tuple[str, dict[str, int]]], *, link=None) -> Chart:
         bars,
         [(rag.label, rag.hex) for rag in RAG_ORDER],
         "actions",
+        _ink(printed),
     )
     columns = ["Theme", *(rag.label for rag in RAG_ORDER), "Total"]
     return Chart(chart_id, title, description, svg, columns, table, links)
 
 
-def status_over_quarters(rows: list[tuple[str, dict[str, int]]], *, link=None) -> Chart:
+def status_over_quarters(
+    rows: list[tuple[str, dict[str, int]]], *, link=None, printed: bool = False
+) -> Chart:
     """How many actions stood at each status at the end of each quarter, oldest first.
 
     ``rows`` is ``[(quarter label, {status value: count}), ...]``; ``link(quarter_index,
@@ -350,7 +402,7 @@ def status_over_quarters(rows: list[tuple[str, dict[str, int]]], *, link=None) -
     else:
         description = "There are no quarters to show."
     legend = [(status.label, _fill_for(status, chart_id)) for status in STATUS_ORDER]
-    svg = _stacked_bars(chart_id, title, description, bars, legend, "actions")
+    svg = _stacked_bars(chart_id, title, description, bars, legend, "actions", _ink(printed))
     columns = ["Quarter", *(status.label for status in STATUS_ORDER), "Total"]
     return Chart(chart_id, title, description, svg, columns, table, links)
 
@@ -373,15 +425,18 @@ def milestone_timeline(
     end: dt.date,
     today: dt.date,
     link: Callable[[dict], str | None] | None = None,
+    printed: bool = False,
+    chart_id: str = "chart-milestone-timeline",
 ) -> Chart:
     """Milestones due between ``start`` and ``end`` on a time line, each marked Done, Due or
     Overdue in words. ``items`` are dicts with title, due_date, completed_on,
-    action_reference and overdue; ``link(item)`` returns a URL or None."""
-    chart_id = "chart-milestone-timeline"
+    action_reference and overdue; ``link(item)`` returns a URL or None. A chart drawn in parts
+    gives each part its own ``chart_id``, so the ids inside stay unique on the page."""
     title = f"Milestones due {start:%-d %B %Y} to {end:%-d %B %Y}"
     items = sorted(items, key=lambda item: (item["due_date"], item["action_reference"]))
     span = max((end - start).days, 1)
-    axis_left, axis_right = PAD + 4, WIDTH - PAD - 4
+    ink = _ink(printed)
+    axis_left, axis_right = PAD + 4, ink.width - PAD - 4
 
     def x_of(day: dt.date) -> float:
         clamped = min(max(day, start), end)
@@ -426,24 +481,27 @@ def milestone_timeline(
         marker_word = f"{state} {item['due_date']:%-d %b}"
         # Put the words on whichever side of the marker has room.
         right = x + 14 + _text_width(marker_word, SMALL) < axis_right
-        lines = _wrap(label, SMALL)
+        lines = _wrap(label, SMALL, width=ink.width)
         line_y = y + 40 + (len(lines) - 1) * (SMALL + 2)
+        word_x = round(x + 14 if right else x - 14, 1)
         url = link(item) if link else None
-        marker = format_html(
+        # In print the row's rule would strike through the words: they sit on a chip instead.
+        marker = ink.chip(word_x, line_y + 6, marker_word, SMALL, "start" if right else "end")
+        marker += format_html(
             '<circle cx="{}" cy="{}" r="8" fill="{}" stroke="{}" stroke-width="2">{}</circle>'
             '<text x="{}" y="{}" font-size="{}" font-weight="bold" text-anchor="{}" '
-            'fill="{}" stroke="{}" stroke-width="4" paint-order="stroke">{}</text>',
+            'fill="{}"{}>{}</text>',
             x,
             line_y,
             _STATE_STYLE[state] if state != "Due" else LIGHT,
             _STATE_STYLE[state],
             "" if url else format_html("<title>{}: {}</title>", label, marker_word),
-            round(x + 14 if right else x - 14, 1),
+            word_x,
             line_y + 6,
             SMALL,
             "start" if right else "end",
             _STATE_STYLE[state],
-            LIGHT,
+            ink.halo(LIGHT, 4),
             marker_word,
         )
         if url:
@@ -452,7 +510,7 @@ def milestone_timeline(
                 '<a href="{}" aria-label="{}: {}">{}</a>', url, marker_word, label, marker
             )
         piece = (
-            _text_lines(PAD, y + SMALL, lines, SMALL)
+            _text_lines(PAD, y + SMALL, lines, SMALL, ink)
             + format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#b1b4b6"/>',
                 axis_left,
@@ -494,7 +552,7 @@ def milestone_timeline(
         f"{counts['Done']} done, {counts['Overdue']} overdue and {counts['Due']} still to come."
     )
     body = mark_safe("".join(parts))  # noqa: S308 - every part comes from format_html
-    svg = _svg(chart_id, title, description, y + PAD, body)
+    svg = _svg(chart_id, title, description, y + PAD, body, ink)
     return Chart(
         chart_id, title, description, svg, ["Milestone", "Action", "Due", "State"], table, links
     )

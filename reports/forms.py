@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from reports.models import CabinetReport
+from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportSettings
 from reviews.choices import ReviewKind
 from reviews.models import Review
 from tracker.quarters import FinancialQuarter, quarter_choices
@@ -53,49 +53,105 @@ class CabinetReportCreateForm(forms.Form):
         return FinancialQuarter.parse(self.cleaned_data["quarter"])  # one of the choices
 
 
+# The front sheet in the order the report prints it, for the report and the council's defaults.
+FRONT_SHEET_ORDER = [
+    "report_to",
+    "report_of",
+    "wards_affected",
+    "portfolio",
+    "is_key_decision",
+    "in_forward_plan",
+    "is_exempt",
+    "reasons",
+    "alternative_options",
+    "revenue_costs",
+    "capital_costs",
+    "resource_implications",
+    "legal_implications",
+    "equality_implications",
+    "climate_implications",
+    "climate_positive",
+    "climate_neutral",
+    "climate_negative",
+    "climate_training",
+    "core_vulnerable",
+    "core_communities",
+    "core_services",
+    "core_place",
+    "core_change",
+    "core_prosperity",
+    "core_income",
+    "core_greener",
+    "internal_consultations",
+    "finance_reference",
+    "legal_reference",
+    "external_consultations",
+    "implementation_date",
+    "contact_officer",
+    "contact_telephone",
+    "contact_email",
+    "website",
+    "background_papers",
+]
+
+
+def _short_textareas(form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs["rows"] = 4
+
+
+def _front_sheet_field(model_field, **kwargs):
+    # A council website typed without a scheme is an https one.
+    if model_field.name == "website":
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class CabinetReportForm(forms.ModelForm):
-    """The front sheet of a draft, in the order the report prints it."""
+    """The front sheet of a draft, in the order the report prints it, with the date of the
+    meeting it goes to (kept on the quarter's reporting period)."""
+
+    meeting_date = forms.DateField(
+        label="Date of the Cabinet meeting",
+        help_text="It must come after the quarter ends.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     class Meta:
         model = CabinetReport
+        formfield_callback = _front_sheet_field
         fields = [
             "correction_note",
-            "report_to",
             "subject",
-            "report_of",
-            "wards_affected",
-            "portfolio",
-            "is_key_decision",
-            "in_forward_plan",
-            "is_exempt",
             "summary",
+            "progress_narrative",
+            "attention_narrative",
             "recommendations",
-            "reasons",
-            "alternative_options",
-            "revenue_costs",
-            "capital_costs",
-            "resource_implications",
-            "legal_implications",
-            "equality_implications",
-            "climate_implications",
-            "core_purpose",
-            "internal_consultations",
-            "external_consultations",
-            "implementation_date",
-            "contact_officer",
-            "contact_telephone",
-            "contact_email",
+            *FRONT_SHEET_ORDER,
             "appendices",
-            "background_papers",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.supersedes_id:
             del self.fields["correction_note"]
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Textarea):
-                field.widget.attrs["rows"] = 4
+        if self.instance.pk:
+            self.initial.setdefault("meeting_date", self.instance.period.meeting_date)
+        _short_textareas(self)
+
+
+class ReportSettingsForm(forms.ModelForm):
+    """The council's defaults that every new report's front sheet starts from."""
+
+    class Meta:
+        model = ReportSettings
+        formfield_callback = _front_sheet_field
+        fields = FRONT_SHEET_ORDER
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _short_textareas(self)
 
 
 class CorrectionForm(forms.Form):
@@ -104,3 +160,6 @@ class CorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+assert set(FRONT_SHEET_ORDER) == set(FRONT_SHEET_FIELDS), "every front sheet field has a place"

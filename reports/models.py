@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from accounts.roles import is_performance_team
 from reports.choices import ReportStatus
@@ -60,22 +61,52 @@ class FrontSheet(models.Model):
     equality_implications = models.TextField(default="There are no equality implications.")
     climate_implications = models.TextField(
         "climate emergency implications",
-        default="The recommendations within this report will have a neutral impact.",
+        default="The recommendations within this report will",
+        help_text="The words before the table of impacts.",
     )
-    core_purpose = models.TextField(
-        "contribution to the Council's core purpose",
+    # Sefton's Climate Emergency table: each line answered Yes or No.
+    climate_positive = models.BooleanField("have a positive impact", default=False)
+    climate_neutral = models.BooleanField("have a neutral impact", default=True)
+    climate_negative = models.BooleanField("have a negative impact", default=False)
+    climate_training = models.BooleanField(
+        "the author has undertaken the Climate Emergency training for report authors",
+        default=True,
+    )
+    # The Council's Core Purpose, under Sefton's eight headings ("NA" where it does not apply).
+    core_vulnerable = models.TextField("protect the most vulnerable", default="NA")
+    core_communities = models.TextField(
+        "facilitate confident and resilient communities", default="NA"
+    )
+    core_services = models.TextField("commission, broker and provide core services", default="NA")
+    core_place = models.TextField("place \u2013 leadership and influencer", default="NA")
+    core_change = models.TextField(
+        "drivers of change and reform",
         default=(
-            "Drivers of change and reform: the Council is a self-aware learning organisation. "
-            "Reporting progress against the peer challenge action plan keeps its improvement "
-            "open to Members and residents."
+            "The Council is a self-aware learning organisation. Reporting progress against the "
+            "peer challenge action plan keeps its improvement open to Members and residents."
         ),
     )
+    core_prosperity = models.TextField("facilitate sustainable economic prosperity", default="NA")
+    core_income = models.TextField("greater income for social investment", default="NA")
+    core_greener = models.TextField("cleaner greener", default="NA")
     internal_consultations = models.TextField(
         default=(
             "The Executive Director of Corporate Resources and Customer Services and the Chief "
             "Legal and Democratic Officer have been consulted and any comments have been "
             "incorporated into the report."
         )
+    )
+    finance_reference = models.CharField(
+        "finance consultation reference",
+        max_length=40,
+        blank=True,
+        help_text="The Executive Director of Corporate Resources' reference, such as FD.6708/22.",
+    )
+    legal_reference = models.CharField(
+        "legal consultation reference",
+        max_length=40,
+        blank=True,
+        help_text="The Chief Legal and Democratic Officer's reference, such as LD.4908/22.",
     )
     external_consultations = models.TextField(default="NA")
     implementation_date = models.CharField(
@@ -88,6 +119,11 @@ class FrontSheet(models.Model):
         "telephone number", max_length=60, default="Tel: 0151 934 4431"
     )
     contact_email = models.EmailField("email address", default="jan.mcmahon@sefton.gov.uk")
+    website = models.URLField(
+        "council website",
+        default="https://www.sefton.gov.uk",
+        help_text="Background papers are published here; the report links to it.",
+    )
     background_papers = models.TextField(
         default="Associated papers are published on the Council website."
     )
@@ -97,6 +133,15 @@ class FrontSheet(models.Model):
 
 
 FRONT_SHEET_FIELDS = [field.name for field in FrontSheet._meta.local_fields]
+CORE_PURPOSE_FIELDS = [name for name in FRONT_SHEET_FIELDS if name.startswith("core_")]
+
+
+def core_purpose_of(values: dict) -> list[tuple[str, str]]:
+    """The Core Purpose headings, in Sefton's order and words, with the text under each."""
+    return [
+        (capfirst(FrontSheet._meta.get_field(name).verbose_name), values.get(name) or "NA")
+        for name in CORE_PURPOSE_FIELDS
+    ]
 
 
 class ReportSettings(FrontSheet):
@@ -204,6 +249,17 @@ class CabinetReport(FrontSheet):
     summary = models.TextField()
     recommendations = models.TextField("recommendation(s)")
     appendices = models.TextField()
+    # What the performance team writes for this report alone; plain text, never HTML.
+    progress_narrative = models.TextField(
+        "progress this quarter",
+        blank=True,
+        help_text="Paragraphs separated by a blank line; start lines with '- ' for a list.",
+    )
+    attention_narrative = models.TextField(
+        "matters for Cabinet's attention",
+        blank=True,
+        help_text="Paragraphs separated by a blank line; start lines with '- ' for a list.",
+    )
 
     snapshot = models.JSONField(default=dict, editable=False)
     snapshot_taken_at = models.DateTimeField(null=True, editable=False)
@@ -212,6 +268,8 @@ class CabinetReport(FrontSheet):
     pdf_pages = models.PositiveIntegerField(null=True, editable=False)
     pdf_bytes = models.PositiveIntegerField(null=True, editable=False)
     pdf_rendered_at = models.DateTimeField(null=True, editable=False)
+    # The Word version, made from the same snapshot whenever the PDF is; frozen with it on issue.
+    docx = models.BinaryField(null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -285,6 +343,10 @@ class CabinetReport(FrontSheet):
         """Built from the quarter and version only: never from text a user typed."""
         state = "" if self.is_issued else "-draft"
         return f"cabinet-report-{self.period.quarter_slug}-v{self.version}{state}.pdf"
+
+    @property
+    def docx_filename(self) -> str:
+        return self.pdf_filename.removesuffix(".pdf") + ".docx"
 
     @property
     def meeting_date(self) -> dt.date:

@@ -6,6 +6,7 @@
 * Time: each render runs in a forked child process that is killed after ``timeout`` seconds,
   so a pathological document cannot hold a web worker. The parent touches the database only
   after the child has returned a complete PDF, so a killed render leaves nothing behind.
+* PDF/UA-1: WeasyPrint tags the document; ``reports.pdfua`` repairs what its tagging misses.
 * Speed: one ``FontConfiguration`` per process, created before forking so every child
   inherits it ready-made.
 """
@@ -109,6 +110,8 @@ def render_in_process(html: str) -> RenderedPdf:
     """Render without the time cap; ``render_pdf`` calls this in a child process."""
     import weasyprint
 
+    from reports.pdfua import pdf_make_accessible
+
     fetcher = _fetcher_class()()
     document = weasyprint.HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
         font_config=font_config(), pdf_variant=PDF_VARIANT
@@ -116,7 +119,7 @@ def render_in_process(html: str) -> RenderedPdf:
     # <link rel=attachment> cannot come from escaped text, but make sure regardless.
     document.metadata.attachments = []
     content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[], pdf_forms=False)
-    return RenderedPdf(content=content, pages=len(document.pages))
+    return RenderedPdf(content=pdf_make_accessible(content), pages=len(document.pages))
 
 
 def _child(html: str, connection) -> None:

@@ -37,7 +37,7 @@ def cabinet_report_list(*, user) -> QuerySet[CabinetReport]:
         CabinetReport.objects.visible_to(user)
         .select_related("period", "issued_by", "supersedes")
         .annotate(replaced_by_version=Subquery(replacement))
-        .defer("pdf", "snapshot")
+        .defer("pdf", "docx", "snapshot")
     )
 
 

@@ -12,13 +12,22 @@ from django.utils import timezone
 
 from reports import selectors
 from reports.choices import ReportStatus
+from reports.docx import report_docx
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportingPeriod, ReportSettings
 from reports.pdf import render_pdf
 from reports.rendering import report_html
 from reviews.models import Council, Review, council_lock
 from tracker.quarters import FinancialQuarter
 
-EDITABLE_FIELDS = [*FRONT_SHEET_FIELDS, "subject", "summary", "recommendations", "appendices"]
+EDITABLE_FIELDS = [
+    *FRONT_SHEET_FIELDS,
+    "subject",
+    "summary",
+    "recommendations",
+    "appendices",
+    "progress_narrative",
+    "attention_narrative",
+]
 
 
 class ReportIssued(ValidationError):
@@ -53,6 +62,21 @@ def default_texts(*, quarter: FinancialQuarter, reviews: list[Review]) -> dict[s
 
 def report_settings_for(council: Council) -> ReportSettings:
     settings, _ = ReportSettings.objects.get_or_create(council=council)
+    return settings
+
+
+@transaction.atomic
+def report_settings_update(*, council: Council, **fields) -> ReportSettings:
+    """Change the council's front sheet defaults; reports already started are not touched."""
+    unknown = set(fields) - set(FRONT_SHEET_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    settings = report_settings_for(council)
+    settings = ReportSettings.objects.select_for_update().get(pk=settings.pk)
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
     return settings
 
 
@@ -145,8 +169,11 @@ def _snapshot_take(report: CabinetReport) -> None:
 
 
 @transaction.atomic
-def cabinet_report_update(*, report: CabinetReport, **fields) -> CabinetReport:
-    """Change the front sheet of a draft. Its PDF, if any, no longer matches and is discarded."""
+def cabinet_report_update(
+    *, report: CabinetReport, meeting_date: dt.date | None = None, **fields
+) -> CabinetReport:
+    """Change the front sheet of a draft, or the date of the meeting it goes to. Its PDF, if
+    any, no longer matches and is discarded."""
     unknown = set(fields) - {*EDITABLE_FIELDS, "correction_note"}
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -154,6 +181,11 @@ def cabinet_report_update(*, report: CabinetReport, **fields) -> CabinetReport:
     for name, value in fields.items():
         setattr(report, name, value)
     report.full_clean(exclude=["reviews"])
+    if meeting_date is not None and meeting_date != report.period.meeting_date:
+        # The date belongs to the quarter's period; _period_ensure refuses it once issued.
+        report.period = _period_ensure(
+            council=report.council, quarter=report.period.quarter, meeting_date=meeting_date
+        )
     _pdf_discard(report)
     report.save()
     return report
@@ -162,6 +194,7 @@ def cabinet_report_update(*, report: CabinetReport, **fields) -> CabinetReport:
 def _pdf_discard(report: CabinetReport) -> None:
     report.pdf, report.pdf_sha256, report.pdf_pages, report.pdf_bytes = None, "", None, None
     report.pdf_rendered_at = None
+    report.docx = None
 
 
 def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = None):
@@ -176,9 +209,11 @@ def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = 
     )
     _snapshot_take(draft)
     rendered = render_pdf(report_html(draft), timeout=timeout)
+    word = report_docx(draft)
     with transaction.atomic():
         locked = _locked(draft)
         locked.snapshot, locked.snapshot_taken_at = draft.snapshot, draft.snapshot_taken_at
+        locked.docx = word
         locked.pdf = rendered.content
         locked.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
         locked.pdf_pages = rendered.pages
@@ -218,6 +253,7 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
     checked = draft.pdf_sha256
     draft.status = ReportStatus.ISSUED  # in memory only, so the final PDF drops "Draft"
     rendered = render_pdf(report_html(draft), timeout=timeout)
+    word = report_docx(draft)
     with transaction.atomic():
         locked = _locked(draft)
         if locked.pdf_sha256 != checked:
@@ -229,6 +265,7 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
         locked.pdf_pages = rendered.pages
         locked.pdf_bytes = len(rendered.content)
         locked.pdf_rendered_at = timezone.now()
+        locked.docx = word
         locked.status = ReportStatus.ISSUED
         locked.issued_by = issued_by
         locked.issued_at = timezone.now()

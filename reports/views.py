@@ -16,7 +16,12 @@ from django_tables2 import SingleTableMixin
 from accounts.roles import PerformanceTeamRequiredMixin, is_performance_team
 from reports import selectors, services
 from reports.filtersets import CabinetReportFilterSet
-from reports.forms import CabinetReportCreateForm, CabinetReportForm, CorrectionForm
+from reports.forms import (
+    CabinetReportCreateForm,
+    CabinetReportForm,
+    CorrectionForm,
+    ReportSettingsForm,
+)
 from reports.models import CabinetReport
 from reports.pdf import RenderError
 from reports.rendering import report_html
@@ -34,7 +39,7 @@ class ReportMixin:
             "period", "council", "supersedes", "created_by", "issued_by"
         )
         if not self.with_pdf:
-            reports = reports.defer("pdf")
+            reports = reports.defer("pdf", "docx")
         return get_object_or_404(reports, pk=self.kwargs["pk"])
 
 
@@ -154,6 +159,31 @@ class CabinetReportUpdateView(PerformanceTeamRequiredMixin, ReportMixin, FormVie
         return redirect(self.report)
 
 
+class ReportSettingsUpdateView(PerformanceTeamRequiredMixin, FormView):
+    """The performance team edits the council's front sheet defaults, which every new report
+    starts from (reports already started keep their own copy)."""
+
+    form_class = ReportSettingsForm
+    template_name = "reports/reportsettings_update.html"
+
+    @cached_property
+    def council(self):
+        council = council_of(self.request.user)
+        if council is None:
+            raise PermissionDenied("Your account is not linked to a council.")
+        return council
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": services.report_settings_for(self.council)}
+
+    def form_valid(self, form):
+        services.report_settings_update(
+            council=self.council, **{name: form.cleaned_data[name] for name in form.fields}
+        )
+        messages.success(self.request, "Report defaults saved. New reports will start from them.")
+        return redirect("reports:cabinet_report_list")
+
+
 class CabinetReportPreviewView(ReportMixin, View):
     """The report as HTML, drawn from the same template and snapshot as the PDF."""
 
@@ -214,6 +244,23 @@ class CabinetReportCorrectView(_ReportAction):
         )
         messages.success(self.request, f"Version {correction.version} started as a draft.")
         return redirect(correction)
+
+
+class CabinetReportDocxDownloadView(ReportMixin, View):
+    """The Word version, made with the PDF from the same snapshot (frozen with it on issue)."""
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        docx = CabinetReport.objects.filter(pk=report.pk).values_list("docx", flat=True).first()
+        if not docx:
+            raise Http404("This report has no Word version yet.")
+        response = HttpResponse(
+            bytes(docx),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{report.docx_filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CabinetReportDownloadView(ReportMixin, View):

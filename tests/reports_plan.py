@@ -91,3 +91,35 @@ def pdf_text(content: bytes) -> str:
 
     text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
     return " ".join(text.split())
+
+
+def make_long_plan(council, lead_officer, *, recommendations=6, actions_each=6, milestones=30):
+    """A plan big enough that its tables and the milestone chart run over several pages."""
+    review = ReviewFactory(council=council, slug="2023-cpc", title="Corporate Peer Challenge 2023")
+    theme = ThemeFactory(review=review, number=1, title="Capacity for improvement")
+    statuses = ["on_track", "at_risk", "off_track", "complete", "on_track", "not_started"]
+    made = []
+    for r in range(1, recommendations + 1):
+        rec = RecommendationFactory(
+            review=review, number=r, title=f"Recommendation number {r}", theme=theme
+        )
+        for a in range(1, actions_each + 1):
+            action = ActionFactory(
+                recommendation=rec,
+                reference=f"R{r}.{a}",
+                description=f"Action {r}.{a}: " + "deliver the agreed improvement " * 6,
+                lead_officer=lead_officer,
+                target_date=dt.date(2025, 3, 31),
+            )
+            status = statuses[(r + a) % len(statuses)]
+            update(action, "2024-06-20", "on_track", 20, "Started on plan. " * 5)
+            percent = {"complete": 100, "not_started": 0}.get(status, 50)  # as the rules allow
+            update(action, "2024-09-10", status, percent, "Progress in the quarter. " * 12)
+            made.append(action)
+    for m in range(milestones):
+        MilestoneFactory(
+            action=made[m % len(made)],
+            title=f"Milestone {m + 1} of the plan",
+            due_date=dt.date(2024, 7, 1) + dt.timedelta(days=m * 3 % 90),
+        )
+    return review

@@ -91,3 +91,98 @@ def test_the_partial_shows_the_chart_with_its_data_table():
     assert '<th scope="row" class="govuk-table__header">Finance</th>' in html
     assert '<th scope="col"' in html
     assert 'href="/actions/?rag=red"' in html  # the same drill-down, for people not using SVG
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _labels_on_segments(svg: str):
+    """(background, text colour) for each word drawn on a bar segment or on a print chip."""
+    import re
+
+    pattern = re.compile(
+        r'<rect [^>]*fill="([^"]+)"[^>]*(?:/>|>.*?</rect>)'  # the segment
+        r'(?:<rect [^>]*fill="([^"]+)"/>)?'  # a chip under the words, in print
+        r'<text [^>]*fill="([^"]+)"[^>]*pointer-events="none">'
+    )
+    for segment, chip, text in pattern.findall(svg):
+        yield chip or segment, text
+
+
+def test_printed_charts_have_no_halo_and_every_label_keeps_its_contrast():
+    rows = [("2026/27 Q1", dict.fromkeys(["off_track", "at_risk", "on_track", "complete"], 3))]
+    rows.append(("2026/27 Q2", {"closed": 4, "not_started": 4, "complete": 2}))
+    themes = [("Finance", {"red": 4, "amber": 4, "green": 4, "blue": 4, "grey": 4})]
+    for chart in (status_over_quarters(rows, printed=True), rag_by_theme(themes, printed=True)):
+        svg = str(chart.svg)
+        assert "paint-order" not in svg and 'stroke-width="4"' not in svg
+        labels = list(_labels_on_segments(svg))
+        assert len(labels) >= 5
+        for background, text in labels:
+            assert not background.startswith("url("), "a word on a pattern needs a chip"
+            assert _contrast(background, text) >= 4.5, (background, text)
+
+
+def test_the_screen_charts_keep_their_halo():
+    svg = str(rag_by_theme([("Finance", {"red": 4})]).svg)
+    assert 'paint-order="stroke"' in svg
+
+
+def test_printed_chart_text_is_near_body_size_and_its_title_describes_it():
+    from charts.charts import FONT, PRINT_WIDTH, SMALL
+
+    points_per_unit = 170 / PRINT_WIDTH * 72 / 25.4  # drawn across the 170 mm text width
+    assert 9 <= SMALL * points_per_unit <= 11 and FONT * points_per_unit <= 12.5
+    chart = rag_by_theme([("Finance", {"red": 1})], printed=True)
+    assert f'viewBox="0 0 {PRINT_WIDTH} ' in str(chart.svg)
+    # WeasyPrint makes the SVG <title> the figure's /Alt.
+    assert f">{chart.title}. {chart.description}</title>" in str(chart.svg)
+
+
+def test_printed_milestone_words_sit_on_a_chip_not_on_the_rule():
+    chart = milestone_timeline(
+        [{"title": "Report", "due_date": dt.date(2026, 8, 1), "completed_on": None,
+          "action_reference": "R1.1", "overdue": True}],
+        start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), today=dt.date(2026, 10, 1),
+        printed=True,
+    )  # fmt: skip
+    svg = str(chart.svg)
+    assert svg.index('fill="#ffffff"/><circle') < svg.index(">Overdue 1 Aug</text>")
+
+
+def test_a_long_milestone_chart_is_printed_in_parts_that_each_fit_a_page():
+    import re
+
+    from reports.rendering import MILESTONE_ROWS_PER_FIGURE, charts_for
+
+    milestones = [
+        {"title": f"Milestone {i}", "due_date": f"2026-07-{i % 28 + 1:02d}", "completed_on": None,
+         "action": f"R1.{i}", "state": "overdue"}
+        for i in range(30)
+    ]  # fmt: skip
+    snapshot = {
+        "format": 2,
+        "as_at": "2026-09-30",
+        "quarter": {"start": "2026-07-01", "end": "2026-09-30"},
+        "milestones_due": milestones,
+        "rag_by_theme": [],
+        "status_over_quarters": [],
+    }
+    group = charts_for(snapshot, printed=True)[2]
+    assert len(group["parts"]) == 3
+    for part in group["parts"]:
+        assert str(part).count("<circle") <= MILESTONE_ROWS_PER_FIGURE
+    drawn = "".join(str(part) for part in group["parts"])
+    assert all(f">R1.{i} Milestone {i}<" in drawn for i in range(30))  # every row drawn
+    assert len(group["chart"].rows) == 30  # one data table with every row
+    ids = [re.search(r'<title id="([^"]+)"', str(part)).group(1) for part in group["parts"]]
+    assert len(set(ids)) == 3  # every part's ids are its own
+    assert len(charts_for(snapshot, printed=False)[2]["parts"]) == 1

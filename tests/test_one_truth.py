@@ -126,3 +126,33 @@ def test_the_actions_table_agrees_with_the_dashboard_on_an_action_not_begun(
     url = reverse("actions:action_list") + f"?review={review.pk}&status=not_started"
     page = client.get(url).content.decode()
     assert "No actions match these filters." in page
+
+
+def test_a_provisional_draft_says_so_on_every_page_of_its_pdf_and_cannot_be_issued(
+    council, review, personas, clock
+):
+    import io
+
+    from django.core.exceptions import ValidationError
+    from pypdf import PdfReader
+
+    action = ActionFactory(recommendation=RecommendationFactory(review=review))
+    update(action, dt.date(2026, 11, 20), "on_track", 40)
+    draft = report_services.cabinet_report_create(
+        council=council,
+        quarter=Q3,
+        reviews=[review],
+        created_by=personas[Role.PERFORMANCE],
+        meeting_date=dt.date(2027, 2, 11),
+    )
+    report_services.cabinet_report_render_pdf(report=draft)
+    draft.refresh_from_db()
+    pages = PdfReader(io.BytesIO(bytes(draft.pdf))).pages
+    assert len(pages) > 1
+    for page in pages:
+        assert "Provisional: as at 1 December 2026" in page.extract_text()
+    with (
+        time_machine.travel(dt.datetime(2027, 1, 5, 12, 0), tick=False),
+        pytest.raises(ValidationError, match="generate the PDF again"),
+    ):
+        report_services.cabinet_report_issue(report=draft, issued_by=personas[Role.PERFORMANCE])

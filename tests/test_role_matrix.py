@@ -84,7 +84,8 @@ def _report(w, *, issued: bool) -> dict:
     if issued:
         CabinetReport.objects.filter(pk=report.pk).update(
             pdf=b"%PDF-1.7 stand-in", pdf_sha256="0" * 64, pdf_pages=1, pdf_bytes=17,
-            status="issued", issued_by=w.people[PERF], issued_at=timezone.now(),
+            docx=b"PK stand-in", status="issued", issued_by=w.people[PERF],
+            issued_at=timezone.now(),
         )  # fmt: skip
     return {"pk": report.pk}
 
@@ -169,6 +170,7 @@ EXPECTATIONS = {
     "reports:cabinet_report_list": {"get": everyone(200)},
     "reports:cabinet_report_create": {"get": only({PERF: 200}), "post": only({PERF: 200})},
     "reports:cabinet_report_css": {"get": everyone(200)},
+    "reports:reportsettings_update": {"get": only({PERF: 200}), "post": only({PERF: 200})},
     "reports:cabinet_report_detail": {
         "kwargs": lambda w: _report(w, issued=True),
         "get": everyone(200),
@@ -178,6 +180,10 @@ EXPECTATIONS = {
         "get": everyone(200),
     },
     "reports:cabinet_report_download": {
+        "kwargs": lambda w: _report(w, issued=True),
+        "get": everyone(200),
+    },
+    "reports:cabinet_report_download_docx": {
         "kwargs": lambda w: _report(w, issued=True),
         "get": everyone(200),
     },

@@ -9,6 +9,7 @@ from accounts.choices import Role
 from reports import services
 from reports.models import CabinetReport, ReportingPeriod
 from reports.pdf import RenderError
+from reports.rendering import report_html
 from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
@@ -25,7 +26,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--review", action="append", required=True, help="Review slug; repeat for several."
         )
-        parser.add_argument("--output", required=True, help="Where to write the PDF.")
+        parser.add_argument(
+            "--output",
+            required=True,
+            help="Where to write the report: .pdf, .docx (the Word version) or .html (the exact "
+            "HTML given to WeasyPrint, to repeat a render elsewhere).",
+        )
         parser.add_argument("--meeting-date", help="Date of the Cabinet meeting, YYYY-MM-DD.")
         parser.add_argument("--issue", action="store_true", help="Mark the report issued.")
         parser.add_argument(
@@ -51,6 +57,9 @@ class Command(BaseCommand):
         target = Path(output)
         if not target.parent.exists():
             raise CommandError(f"--output: the folder {target.parent} does not exist.")
+        kind = target.suffix.lower()
+        if kind not in (".pdf", ".docx", ".html"):
+            raise CommandError("--output: name a .pdf, .docx or .html file.")
 
         try:
             report = self._report(council, quarter, reviews, meeting, author)
@@ -61,8 +70,17 @@ class Command(BaseCommand):
             raise CommandError(_message(exc)) from exc
         except RenderError as exc:
             raise CommandError(str(exc)) from exc
-        target.write_bytes(bytes(report.pdf))
         state = "issued" if report.is_issued else "draft"
+        if kind == ".docx":
+            target.write_bytes(bytes(report.docx))
+            self.stdout.write(f"Wrote {target} (Word version of {state} version {report.version}).")
+            return
+        if kind == ".html":
+            # The HTML exactly as WeasyPrint was given it (the issued text once issued).
+            target.write_text(report_html(report), encoding="utf-8")
+            self.stdout.write(f"Wrote {target} (the HTML of {state} version {report.version}).")
+            return
+        target.write_bytes(bytes(report.pdf))
         self.stdout.write(
             f"Wrote {target} ({state} version {report.version}, {report.pdf_pages} pages, "
             f"{report.pdf_bytes} bytes, sha256 {report.pdf_sha256})."
@@ -111,6 +129,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The draft for {quarter.label} covers other reviews; change it in the tracker."
             )
+        if meeting and meeting != latest.period.meeting_date:
+            # The same rule as the web form: a draft's meeting may move until it is issued.
+            latest = services.cabinet_report_update(report=latest, meeting_date=meeting)
+            self.stdout.write(f"Meeting date of the draft changed to {meeting:%-d %B %Y}.")
         return latest
 
 
