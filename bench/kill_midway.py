@@ -97,9 +97,9 @@ def counts(env) -> dict:
     return json.loads(manage(env, "shell", "-c", COUNT_SCRIPT).stdout.strip().splitlines()[-1])
 
 
-def kill_when(env, args, ready, print_line) -> bool:
-    """Start ``manage.py *args``; SIGKILL it once ``ready(elapsed, output_so_far)``; True if it
-    was still running when killed (so the kill really was midway)."""
+def kill_when(env, args, ready, print_line, give_up: float = 300) -> bool:
+    """Start ``manage.py *args``; SIGKILL it once ``ready(elapsed, output_so_far)`` (or after
+    ``give_up`` seconds); True if it was still running when killed (so the kill was midway)."""
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -108,6 +108,9 @@ def kill_when(env, args, ready, print_line) -> bool:
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     started = time.monotonic()
     while process.poll() is None and not ready(time.monotonic() - started, "".join(lines)):
+        if time.monotonic() - started > give_up:
+            print_line(f"  gave up waiting after {give_up:.0f} s")
+            break
         time.sleep(0.05)
     midway = process.poll() is None
     if midway:
@@ -189,7 +192,7 @@ def job_states(env) -> dict:
 def worker_killed_midway(env, plan: Path, print_line) -> dict:
     """Kill the task worker during an import confirm, then during a PDF render; retry both."""
     print_line("Kill midway: the task worker, during an import confirm and a PDF render")
-    env = {**env, "TASKS_BACKEND": "database", "JOB_HEARTBEAT_SECONDS": "1"}
+    env = {**env, "TASKS_BACKEND": "database"}
     before = counts(env)
     manage(env, "shell", "-c", ENQUEUE_SCRIPT.replace("PLAN_PATH", repr(str(plan))))
     queued = counts(env)  # the draft report exists now; nothing imported, no PDF

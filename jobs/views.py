@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
 
@@ -18,7 +19,8 @@ def job_redirect(request, job: Job):
     if job.requested_by_id != request.user.pk and not job.is_finished:
         messages.info(
             request,
-            f"This is already being done (job {job.pk}, started {job.created_at:%H:%M}): "
+            f"This is already being done (job {job.pk}, asked for at "
+            f"{timezone.localtime(job.created_at):%H:%M}): "
             "the result will show on this page when it finishes.",
         )
         return redirect(job.url)

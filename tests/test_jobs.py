@@ -180,7 +180,7 @@ def test_a_job_whose_worker_died_reads_as_stopped_and_its_old_attempt_cannot_wri
             requested_by=performance,
             url=report.get_absolute_url(),
         )
-    long_ago = timezone.now() - dt.timedelta(minutes=10)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
     Job.objects.filter(pk=job.pk).update(
         status="running", started_at=long_ago, heartbeat_at=long_ago
     )
@@ -332,3 +332,19 @@ def test_a_scheduled_reminder_for_a_closed_round_sends_nothing(update_round, per
     job.refresh_from_db()
     assert job.message == "The round was closed, so no reminders were sent."
     assert mail.outbox == []
+
+
+def test_a_queue_that_cannot_be_reached_fails_the_job_with_a_plain_message(
+    client, report, performance, renders
+):
+    unreachable = {"default": {"URL": "redis://127.0.0.1:9/0"}}  # nothing listens on port 9
+    rq = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    client.force_login(performance)
+
+    with override_settings(TASKS=rq, RQ_QUEUES=unreachable):
+        response = client.post(render_url(report), {"request_key": KEY}, follow=True)
+
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and job.can_be_retried
+    assert "could not be queued, so nothing was done" in response.content.decode()
+    assert renders == []

@@ -160,9 +160,12 @@ if TASKS_BACKEND == "rq":
         }
     }
 # A running job writes a heartbeat this often; one not heard from for JOB_STALL_SECONDS reads
-# as stopped (its worker was killed) and may be tried again.
-JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5)
-JOB_STALL_SECONDS = env_int("JOB_STALL_SECONDS", 60)
+# as stopped (its worker was killed) and may be tried again. SQLite has one writer at a time, so
+# there a heartbeat would fight a long import's transaction ("database is locked"): no
+# heartbeat, and a job reads as stopped only 15 minutes after its last step began.
+_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 0 if _SQLITE else 5)
+JOB_STALL_SECONDS = env_int("JOB_STALL_SECONDS", 60 if JOB_HEARTBEAT_SECONDS else 900)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
