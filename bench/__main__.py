@@ -8,6 +8,7 @@ bench/throughput.py, bench/load.py, bench/imports.py and bench/kill_midway.py, w
 run afterwards; each exposes ``run(print_line)``.
 
     BENCH_RUNS=15 BENCH_SCALE=100 python -m bench
+    BENCH_MODULES= python -m bench          # the page timings only
 """
 
 import importlib
@@ -133,7 +134,11 @@ def main() -> None:
         print_line(f"(synthetic data generated in {time.perf_counter() - started:.1f} s)")
         large = measure_pages(f"Synthetic, {SCALE} x Sefton", "synthetic-cabinet", "Synthetic")
         print_scaling(small, large)
+        # BENCH_MODULES=report,load picks some (empty: page timings only).
+        chosen = os.environ.get("BENCH_MODULES")
         for name, function in OPTIONAL_MODULES:
+            if chosen is not None and name not in chosen.split(","):
+                continue
             try:
                 module = importlib.import_module(f"bench.{name}")
             except ModuleNotFoundError as exc:
