@@ -20,9 +20,13 @@ data: install
 	$(DEMO) $(BIN)/python manage.py load_sefton
 	$(DEMO) $(BIN)/python manage.py load_demo
 
+# The task worker (reports, imports, reminders) runs beside the web server; Ctrl-C stops both.
+PORT ?= 8000
 run: data
-	@echo "Serving on http://127.0.0.1:8000/ (sign in at /accounts/login/)"
-	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in at /accounts/login/), with a task worker"
+	@$(DEMO) $(BIN)/python manage.py task_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

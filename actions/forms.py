@@ -411,3 +411,46 @@ class UpdateRoundForm(forms.Form):
         ):
             self.add_error("quarter", f"A round for {quarter.label} is already open")
         return cleaned
+
+
+class ReminderForm(forms.Form):
+    """When to email the round's lead officers: now, on a day, or some days before the
+    deadline (at 09:00; actions/tasks.py)."""
+
+    when = forms.ChoiceField(
+        choices=[("now", "Now"), ("later", "Later")],
+        initial="now",
+        widget=forms.HiddenInput,
+    )
+    on = forms.DateField(
+        label="Send on",
+        required=False,
+        widget=DateInput,
+        help_text="Reminders go out at 9am that day.",
+        error_messages={"invalid": "Enter a real date, like 2027-01-04"},
+    )
+    days_before = forms.IntegerField(
+        label="Or this many days before the deadline",
+        required=False,
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "invalid": "Enter a whole number of days, like 3",
+            "min_value": "Enter 1 day or more",
+            "max_value": "Enter 60 days or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_fields(govuk_style(self))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("when") != "now":
+            on, days_before = cleaned.get("on"), cleaned.get("days_before")
+            if on is None and days_before is None and not self.errors:
+                self.add_error("on", "Enter the day to send them, or how many days before")
+            elif on is not None and days_before is not None:
+                self.add_error("days_before", "Enter a day or a number of days, not both")
+        return cleaned

@@ -22,5 +22,6 @@ urlpatterns = [
     path("rounds/", views.UpdateRoundListView.as_view(), name="round_list"),
     path("rounds/new/", views.UpdateRoundCreateView.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.UpdateRoundDetailView.as_view(), name="round_detail"),
+    path("rounds/<int:pk>/remind/", views.UpdateRoundRemindView.as_view(), name="round_remind"),
     path("rounds/<int:pk>/close/", views.UpdateRoundCloseView.as_view(), name="round_close"),
 ]

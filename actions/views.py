@@ -17,6 +17,7 @@ from actions.forms import (
     MilestoneCompleteForm,
     ProgressUpdateCorrectForm,
     ProgressUpdateForm,
+    ReminderForm,
     UpdateRoundForm,
 )
 from actions.models import Action, Milestone, UpdateRound
@@ -38,6 +39,10 @@ from actions.services import (
     update_round_open,
 )
 from actions.tables import ActionTable, DirectionColumn, MyActionTable, RecommendationTable
+from actions.tasks import update_reminders_schedule
+from jobs.choices import JobKind, JobStatus
+from jobs.models import Job
+from jobs.views import job_redirect
 from reviews import selectors as review_selectors
 from reviews.models import Recommendation, Review, council_of
 from tracker.exports import SafeExportMixin
@@ -395,7 +400,40 @@ class UpdateRoundDetailView(PerformanceTeamRequiredMixin, DetailView):
             .select_related("lead_officer", "directorate", "recommendation__review")
             .order_by("directorate__name", "lead_officer__last_name", "recommendation", "reference")
         )
-        return super().get_context_data(outstanding=outstanding, **kwargs)
+        scheduled = Job.objects.filter(
+            kind=JobKind.REMINDERS_SEND,
+            object_id=self.object.pk,
+            status=JobStatus.QUEUED,
+            run_after__isnull=False,
+        ).order_by("run_after")
+        kwargs.setdefault("reminder_form", ReminderForm())
+        return super().get_context_data(outstanding=outstanding, scheduled=scheduled, **kwargs)
+
+
+class UpdateRoundRemindView(UpdateRoundDetailView):
+    """Email the round's lead officers now, or schedule it (a worker sends them)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = ReminderForm(request.POST)
+        if form.is_valid():
+            when = form.cleaned_data["when"]
+            try:
+                job = update_reminders_schedule(
+                    update_round=self.object,
+                    requested_by=request.user,
+                    on=form.cleaned_data["on"] if when != "now" else None,
+                    days_before=form.cleaned_data["days_before"] if when != "now" else None,
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                    request_key=request.POST.get("request_key", ""),
+                )
+            except ValidationError as error:
+                form.add_error("on", error.messages[0])
+            else:
+                return job_redirect(request, job)
+        return self.render_to_response(self.get_context_data(reminder_form=form))
 
 
 class UpdateRoundCloseView(PerformanceTeamRequiredMixin, View):

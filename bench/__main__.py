@@ -3,10 +3,12 @@ action page, for Sefton's data and for a synthetic council 100 times its size.
 
 Everything happens in a throwaway test database (Django's test-database machinery: a SQLite file
 under /tmp, or test_<name> on the server DATABASE_URL points to), so no real data is touched.
-Optional modules bench/report.py, bench/load.py and bench/imports.py, when present, are run
-afterwards in the same database; each exposes ``run(print_line) -> None``.
+Then each page's 100x time over its 1x time. Optional modules bench/report.py,
+bench/throughput.py, bench/load.py, bench/imports.py and bench/kill_midway.py, when present, are
+run afterwards; each exposes ``run(print_line)``.
 
     BENCH_RUNS=15 BENCH_SCALE=100 python -m bench
+    BENCH_MODULES= python -m bench          # the page timings only
 """
 
 import importlib
@@ -41,7 +43,16 @@ from actions.models import Action  # noqa: E402
 
 RUNS = max(10, int(os.environ.get("BENCH_RUNS", "15")))
 SCALE = int(os.environ.get("BENCH_SCALE", "100"))
-OPTIONAL_MODULES = ("report", "load", "imports", "uploads", "kill_midway")
+# (module, function): the saturation load run and the open-loop quarter end are both in load.py.
+OPTIONAL_MODULES = (
+    ("report", "run"),
+    ("throughput", "run"),
+    ("load", "run"),
+    ("load", "run_open"),
+    ("imports", "run"),
+    ("uploads", "run"),
+    ("kill_midway", "run"),
+)
 
 
 def print_line(text: str = "") -> None:
@@ -63,7 +74,8 @@ def measure(client: Client, url: str) -> tuple[float, int]:
     return statistics.median(times), queries
 
 
-def measure_pages(label: str, username: str, council_short_name: str) -> None:
+def measure_pages(label: str, username: str, council_short_name: str) -> dict:
+    """Print and return ``{page: (median ms, queries)}`` for the council's main pages."""
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     action = (
@@ -81,9 +93,25 @@ def measure_pages(label: str, username: str, council_short_name: str) -> None:
         ("Recommendations table /recommendations/", "/recommendations/"),
         ("Action page", action.get_absolute_url()),
     ]
+    figures = {}
     for name, url in pages:
         median, queries = measure(client, url)
+        figures[name] = (median, queries)
         print_line(f"  {name:<42} {median:8.1f} ms  {queries:3d} queries")
+    return figures
+
+
+def print_scaling(small: dict, large: dict) -> None:
+    """Each page's time at 100x beside 1x: the goal is a ratio of at most 1.3 (issue 16)."""
+    print_line(f"Scaling: time at {SCALE} x Sefton / time at Sefton's size (goal <= 1.3)")
+    for name, (small_ms, small_queries) in small.items():
+        large_ms, large_queries = large[name]
+        ratio = large_ms / small_ms
+        verdict = "ok" if ratio <= 1.3 else "over"
+        print_line(
+            f"  {name:<42} {small_ms:7.1f} -> {large_ms:7.1f} ms  {ratio:5.2f}x  {verdict}"
+            f"  (queries {small_queries} -> {large_queries})"
+        )
 
 
 def main() -> None:
@@ -101,12 +129,17 @@ def main() -> None:
         call_command("load_sefton", verbosity=0, stdout=io.StringIO())
         with override_settings(DEBUG=True):  # load_demo only runs for a local demo
             call_command("load_demo", verbosity=0, stdout=io.StringIO())
-        measure_pages("Sefton", "cabinet", "Sefton")
+        small = measure_pages("Sefton", "cabinet", "Sefton")
         started = time.perf_counter()
         call_command("generate_synthetic_data", scale=SCALE, stdout=io.StringIO())
         print_line(f"(synthetic data generated in {time.perf_counter() - started:.1f} s)")
-        measure_pages(f"Synthetic, {SCALE} x Sefton", "synthetic-cabinet", "Synthetic")
-        for name in OPTIONAL_MODULES:
+        large = measure_pages(f"Synthetic, {SCALE} x Sefton", "synthetic-cabinet", "Synthetic")
+        print_scaling(small, large)
+        # BENCH_MODULES=report,load picks some (empty: page timings only).
+        chosen = os.environ.get("BENCH_MODULES")
+        for name, function in OPTIONAL_MODULES:
+            if chosen is not None and name not in chosen.split(","):
+                continue
             try:
                 module = importlib.import_module(f"bench.{name}")
             except ModuleNotFoundError as exc:
@@ -115,7 +148,7 @@ def main() -> None:
                 continue
             print_line()
             try:
-                module.run(print_line)
+                getattr(module, function)(print_line)
             except Exception as exc:
                 failed.append(name)
                 print_line(f"bench/{name}.py failed: {exc!r}")

@@ -3,6 +3,10 @@
 Builds a throwaway demo database (SQLite under /tmp, or a PostgreSQL server database named by
 KILL_DATABASE_URL), starts ``import_action_plan`` on a 1,500-row plan and ``cabinet_report``,
 SIGKILLs each while it is still working, and compares what is in the database before and after.
+Then the same through the task worker (issue 16): the confirm of a 1,500-row import and a PDF
+render are queued as jobs, the worker (``manage.py task_worker``, the database queue) is
+SIGKILLed midway through each, nothing partial may be left, both jobs must read as stopped, and
+after "Try again" (``job_retry``) a fresh worker must finish both, each exactly once.
 
     python -m bench.kill_midway
 """
@@ -39,6 +43,49 @@ print(json.dumps({
 """
 
 
+ENQUEUE_SCRIPT = """
+import datetime as dt, json
+from django.contrib.auth import get_user_model
+from imports import tasks as import_tasks
+from imports.services import import_batch_create
+from jobs.services import job_enqueue
+from reports import services, tasks as report_tasks
+from reviews.models import Review
+from tracker.quarters import FinancialQuarter
+person = get_user_model().objects.get(username="performance")
+review = Review.objects.get(slug="2023-cpc")
+batch = import_batch_create(
+    kind="action_plan", content=open(PLAN_PATH, "rb").read(), filename="big-plan.xlsx",
+    council=review.council, review=review, uploaded_by=person,
+)
+quarter = FinancialQuarter.parse("2026-27-Q1")
+report = services.cabinet_report_create(
+    council=review.council, quarter=quarter, reviews=[review], created_by=person,
+    meeting_date=quarter.end + dt.timedelta(days=20),
+)
+jobs = [
+    job_enqueue(task=import_tasks.import_batch_confirm, kind="import_apply", object_id=batch.pk,
+                requested_by=person, url="/", steps_total=1),
+    job_enqueue(task=report_tasks.cabinet_report_render, kind="report_render",
+                object_id=report.pk, requested_by=person, url="/"),
+]
+print(json.dumps([job.pk for job in jobs]))
+"""
+
+JOBS_SCRIPT = """
+import json
+from jobs.models import Job
+print(json.dumps({str(j.pk): [j.status, j.attempt, j.is_stalled] for j in Job.objects.all()}))
+"""
+
+RETRY_SCRIPT = """
+from jobs.models import Job
+from jobs.services import job_retry
+for job in Job.objects.all():
+    job_retry(job=job)
+"""
+
+
 def manage(env, *args, **kwargs):
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
@@ -50,9 +97,9 @@ def counts(env) -> dict:
     return json.loads(manage(env, "shell", "-c", COUNT_SCRIPT).stdout.strip().splitlines()[-1])
 
 
-def kill_when(env, args, ready, print_line) -> bool:
-    """Start ``manage.py *args``; SIGKILL it once ``ready(elapsed, output_so_far)``; True if it
-    was still running when killed (so the kill really was midway)."""
+def kill_when(env, args, ready, print_line, give_up: float = 300) -> bool:
+    """Start ``manage.py *args``; SIGKILL it once ``ready(elapsed, output_so_far)`` (or after
+    ``give_up`` seconds); True if it was still running when killed (so the kill was midway)."""
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -61,6 +108,9 @@ def kill_when(env, args, ready, print_line) -> bool:
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     started = time.monotonic()
     while process.poll() is None and not ready(time.monotonic() - started, "".join(lines)):
+        if time.monotonic() - started > give_up:
+            print_line(f"  gave up waiting after {give_up:.0f} s")
+            break
         time.sleep(0.05)
     midway = process.poll() is None
     if midway:
@@ -130,8 +180,60 @@ def run(print_line=print) -> dict:
         "no_output_file": not (scratch / "report.pdf").exists(),
     }
     print_line(f"  report: rows before {before}, after {after}")
+    results["worker"] = worker_killed_midway(env, plan, print_line)
     print_line(f"  result: {json.dumps(results)}")
     return results
+
+
+def job_states(env) -> dict:
+    return json.loads(manage(env, "shell", "-c", JOBS_SCRIPT).stdout.strip().splitlines()[-1])
+
+
+def worker_killed_midway(env, plan: Path, print_line) -> dict:
+    """Kill the task worker during an import confirm, then during a PDF render; retry both."""
+    print_line("Kill midway: the task worker, during an import confirm and a PDF render")
+    env = {**env, "TASKS_BACKEND": "database"}
+    before = counts(env)
+    manage(env, "shell", "-c", ENQUEUE_SCRIPT.replace("PLAN_PATH", repr(str(plan))))
+    queued = counts(env)  # the draft report exists now; nothing imported, no PDF
+    import_job, report_job = sorted(job_states(env), key=int)
+    worker = ["task_worker"]
+
+    def running_for(job_id, seconds):
+        since = []
+
+        def ready(elapsed, output):
+            # Once the worker says it started a task, ask the database which job it took.
+            if not since and "state=RUNNING" in output and job_states(env)[job_id][0] == "running":
+                since.append(elapsed)
+            return bool(since) and elapsed - since[0] > seconds
+
+        return ready
+
+    import_midway = kill_when(env, worker, running_for(import_job, 3), print_line)
+    after_import_kill = counts(env)
+    report_midway = kill_when(env, worker, running_for(report_job, 2.5), print_line)
+    after_report_kill = counts(env)
+    time.sleep(2.5)  # longer than JOB_STALL_SECONDS below: both now read as stopped
+    stall_env = {**env, "JOB_STALL_SECONDS": "2"}
+    stalled = job_states(stall_env)
+    print_line(f"  after both kills: jobs {stalled}, rows {after_report_kill}")
+
+    manage(stall_env, "shell", "-c", RETRY_SCRIPT)
+    manage(env, "task_worker", "--batch", timeout=600)
+    finished = job_states(env)
+    done = counts(env)
+    print_line(f"  after Try again and one worker run: jobs {finished}, rows {done}")
+    return {
+        "import_midway": import_midway,
+        "report_midway": report_midway,
+        "nothing_partial": after_import_kill == queued and after_report_kill == queued,
+        "both_read_as_stopped": all(stalled[j] == ["running", 1, True] for j in stalled),
+        "both_finished_once_on_retry": all(finished[j] == ["succeeded", 2, False] for j in finished)
+        and done["applied_batches"] == before["applied_batches"] + 1
+        and done["actions"] == before["actions"] + 1500
+        and done["reports_with_pdf"] == before["reports_with_pdf"] + 1,
+    }
 
 
 if __name__ == "__main__":

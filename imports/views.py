@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
@@ -10,13 +9,16 @@ from django.views.generic import DetailView, FormView, TemplateView
 from accounts.choices import Role
 from accounts.roles import has_role, is_performance_team
 from actions.models import Action
-from imports import exports
+from imports import exports, tasks
 from imports.choices import ImportKind
 from imports.forms import ExportForm, ImportApplyForm, ImportUploadForm
 from imports.models import ImportBatch
 from imports.parsing import FIELD_LABELS, HEADER_SYNONYMS
-from imports.services import ImportRefused, import_batch_apply, import_batch_create
+from imports.services import ImportRefused, import_batch_create
 from imports.services import import_batch_discard as discard
+from jobs.choices import JobKind
+from jobs.services import job_enqueue
+from jobs.views import job_redirect
 from reviews.models import council_of
 
 
@@ -90,33 +92,23 @@ class ImportBatchDetailView(ImportPermissionMixin, DetailView):
 
 
 class ImportBatchApplyView(ImportPermissionMixin, View):
-    """Confirm a preview: import everything in one transaction, or nothing."""
+    """Confirm a preview: a worker imports everything in one transaction, or nothing
+    (imports/tasks.py), while the person watches its progress."""
 
     def post(self, request, pk):
         batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         form = ImportApplyForm(request.POST)
         form.is_valid()
-        try:
-            batch = import_batch_apply(
-                batch=batch,
-                user=request.user,
-                skip_conflicts=form.cleaned_data.get("skip_conflicts", False),
-            )
-        except ImportRefused as refused:
-            messages.error(request, str(refused))
-            return redirect(batch)
-        summary = batch.summary
-        done = [
-            _count(summary["created"], "action", "created"),
-            _count(summary["updated"], "action", "updated"),
-            _count(summary["conflicts"], "conflicting row", "skipped"),
-        ]
-        messages.success(request, f"Imported {batch.filename}: {', '.join(d for d in done if d)}.")
-        return redirect(batch)
-
-
-def _count(items: list, noun: str, verb: str) -> str:
-    return f"{len(items)} {noun}{pluralize(len(items))} {verb}" if items else ""
+        job = job_enqueue(
+            task=tasks.import_batch_confirm,
+            kind=JobKind.IMPORT_APPLY,
+            object_id=batch.pk,
+            requested_by=request.user,
+            url=batch.get_absolute_url(),
+            request_key=request.POST.get("request_key", ""),
+            arguments={"skip_conflicts": form.cleaned_data.get("skip_conflicts", False)},
+        )
+        return job_redirect(request, job)
 
 
 class ImportBatchDiscardView(ImportPermissionMixin, View):

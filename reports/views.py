@@ -14,7 +14,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.roles import PerformanceTeamRequiredMixin, is_performance_team
-from reports import selectors, services
+from jobs.choices import JobKind
+from jobs.services import job_enqueue
+from jobs.views import job_redirect
+from reports import selectors, services, tasks
 from reports.filtersets import CabinetReportFilterSet
 from reports.forms import (
     CabinetReportCreateForm,
@@ -214,22 +217,28 @@ class _ReportAction(PerformanceTeamRequiredMixin, ReportMixin, View):
             return redirect(report)
 
 
-class CabinetReportRenderView(_ReportAction):
+class _ReportJob(_ReportAction):
+    """Generating a PDF takes seconds to a minute: a worker does it (reports/tasks.py) while
+    the person watches its progress."""
+
     def act(self, report):
-        report = services.cabinet_report_render_pdf(report=report)
-        messages.success(
-            self.request,
-            f"PDF draft generated: {report.pdf_pages} pages. Download it to check it, then "
-            "issue it.",
+        job = job_enqueue(
+            task=self.task,
+            kind=self.kind,
+            object_id=report.pk,
+            requested_by=self.request.user,
+            url=report.get_absolute_url(),
+            request_key=self.request.POST.get("request_key", ""),
         )
-        return redirect(report)
+        return job_redirect(self.request, job)
 
 
-class CabinetReportIssueView(_ReportAction):
-    def act(self, report):
-        report = services.cabinet_report_issue(report=report, issued_by=self.request.user)
-        messages.success(self.request, "Report issued. It is now in the archive for everyone.")
-        return redirect(report)
+class CabinetReportRenderView(_ReportJob):
+    task, kind = tasks.cabinet_report_render, JobKind.REPORT_RENDER
+
+
+class CabinetReportIssueView(_ReportJob):
+    task, kind = tasks.cabinet_report_issue, JobKind.REPORT_ISSUE
 
 
 class CabinetReportCorrectView(_ReportAction):

@@ -90,6 +90,22 @@ def _report(w, *, issued: bool) -> dict:
     return {"pk": report.pk}
 
 
+def _job(w) -> dict:
+    """A running report job the performance team asked for: only they see it or ask to retry
+    it (refused while it runs, back to its page)."""
+    from django.utils import timezone
+
+    from jobs.models import Job
+
+    report = _report(w, issued=False)
+    job = Job.objects.create(
+        kind="report_render", object_id=report["pk"], key=f"matrix-{report['pk']}",
+        requested_by=w.people[PERF], task_name="reports.tasks.cabinet_report_render",
+        url=f"/reports/{report['pk']}/", status="running", heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    return {"pk": job.pk}
+
+
 # URL name -> {"kwargs": world -> dict, "get": role -> status, "post": role -> status}
 EXPECTATIONS = {
     # Django's sign-in pages are public; signing out is POST only.
@@ -146,6 +162,15 @@ EXPECTATIONS = {
         "kwargs": lambda w: {"pk": w.update_round.pk},
         "get": only({PERF: 200}),
     },
+    "actions:round_remind": {
+        "kwargs": lambda w: {"pk": w.update_round.pk},
+        "get": only({PERF: 405}),
+        "post": only({PERF: 200}),  # an empty form is re-shown with its errors
+    },
+    # A background job's page is its requester's own; everyone else gets 404.
+    "jobs:job_detail": {"kwargs": _job, "get": only({PERF: 200}, otherwise=404)},
+    "jobs:job_status": {"kwargs": _job, "get": only({PERF: 200}, otherwise=404)},
+    "jobs:job_retry": {"kwargs": _job, "post": only({PERF: 302}, otherwise=404)},
     "actions:round_close": {
         "kwargs": lambda w: {"pk": w.update_round.pk},
         "get": only({PERF: 405}),

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "dashboard",  # Cabinet and Scrutiny dashboard at / (issue 4)
     "charts",  # server-side SVG charts shared by the dashboard and the Cabinet report
     "demo",  # seed and synthetic data: load_sefton, load_demo, generate_synthetic_data
+    "django_tasks",  # Django 6's task framework, backported (issue 16)
+    "django_tasks_db",  # the default task queue: a table in our own database
+    "jobs",  # heavy work outside the request: progress, result, retry (issue 16)
 ]
 
 MIDDLEWARE = [
@@ -146,6 +149,36 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "peer-challenge-tracker@local
 # What the app calls itself and whose branding it wears; a council deploying it sets these.
 SERVICE_NAME = env_str("SERVICE_NAME", "Peer Challenge Tracker")
 COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Sefton Council")
+
+# --- Background tasks (issue 16) ------------------------------------------------------------
+# TASKS_BACKEND=database (default): tasks wait in a table of our own database and
+# `manage.py task_worker` runs them; nothing else to install. TASKS_BACKEND=rq: tasks wait in
+# Redis (REDIS_URL) and RQ workers on any number of hosts run them. TASKS_BACKEND=immediate runs
+# each task inside the request that asks for it (the tests, and a quick look without a worker).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 900),
+        }
+    }
+# A running job writes a heartbeat this often; one not heard from for JOB_STALL_SECONDS reads
+# as stopped (its worker was killed) and may be tried again. SQLite has one writer at a time, so
+# there a heartbeat would fight a long import's transaction ("database is locked"): no
+# heartbeat, and a job reads as stopped only 15 minutes after its last step began.
+_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 0 if _SQLITE else 5)
+JOB_STALL_SECONDS = env_int("JOB_STALL_SECONDS", 60 if JOB_HEARTBEAT_SECONDS else 900)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

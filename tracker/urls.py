@@ -33,6 +33,7 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include("dashboard.urls")),
     path("", include(("actions.review_urls", "reviews"))),
 ]
