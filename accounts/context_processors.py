@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from accounts.roles import is_performance_team, leads_actions
+from accounts.roles import approves_updates, is_performance_team, leads_actions
 
 # (label, URL name, who sees it): apps add their pages here as they arrive.
 NAVIGATION = [
@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Recurring themes", "reviews:recurring", None),
     ("My actions", "actions:my_actions", leads_actions),
     ("Actions", "actions:action_list", None),
+    ("Approvals", "actions:approval_queue", approves_updates),
     ("Update rounds", "actions:round_list", is_performance_team),
     ("Cabinet reports", "reports:cabinet_report_list", None),
     ("Import", "imports:importbatch_create", "is_staff"),  # the performance team

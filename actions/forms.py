@@ -371,3 +371,42 @@ class UpdateRoundForm(forms.Form):
         ):
             self.add_error("quarter", f"A round for {quarter.label} is already open")
         return cleaned
+
+
+class ProgressUpdateReturnForm(forms.Form):
+    """Why an approver sends a submitted update back to its author."""
+
+    reason = forms.CharField(
+        label="Why are you returning this update?",
+        max_length=COMMENTARY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The officer sees this at the top of their to-do list. Say what to put right.",
+        error_messages={
+            "required": "Enter why you are returning the update",
+            "max_length": f"The reason must be {COMMENTARY_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_fields(govuk_style(self))
+
+
+class CouncilApprovalForm(forms.Form):
+    """The council's choice: do officers' updates need accepting before they count?"""
+
+    updates_need_approval = forms.TypedChoiceField(
+        label="Do officers' updates need approval before they count?",
+        choices=[
+            ("yes", "Yes, a director or the performance team accepts each update first"),
+            ("no", "No, an officer's update counts as soon as it is saved"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if updates need approval"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_style(self)

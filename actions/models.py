@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.choices import Role
 from accounts.roles import directorate_of, has_role, is_performance_team
-from actions.choices import ActionStatus, Direction, UpdateSource
+from actions.choices import ActionStatus, Approval, Direction, TaskState, UpdateSource
 from reviews.models import Council, Directorate, Portfolio, Recommendation, council_of
 from tracker.quarters import FinancialQuarter
 
@@ -85,6 +85,18 @@ class ActionQuerySet(models.QuerySet):
             updated_this_quarter=Exists(
                 updates.filter(recorded_at__gte=start_of_day(quarter.start))
             ),
+        )
+
+    def with_task_state(self, quarter: FinancialQuarter):
+        """Annotate ``quarter_approval``: the approval of the latest update recorded since
+        ``quarter`` began (None when there is none); ``TaskState.from_approval`` turns it into
+        To do / Submitted / Returned / Updated. One subquery, whatever the row count."""
+        latest = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), recorded_at__gte=start_of_day(quarter.start)
+        ).order_by("-recorded_at", "-pk")
+        return self.annotate(
+            quarter_approval=Subquery(latest.values("approval")[:1]),
+            quarter_review_reason=Subquery(latest.values("review_reason")[:1]),
         )
 
 
@@ -193,6 +205,11 @@ class Action(models.Model):
     def rag(self):
         return self.status_choice.rag
 
+    @property
+    def task_state(self) -> TaskState:
+        """Needs ``with_task_state``."""
+        return TaskState.from_approval(self.quarter_approval)
+
     def is_overdue(self, today: dt.date) -> bool:
         return bool(
             self.target_date and self.target_date < today and not self.status_choice.is_done
@@ -220,6 +237,16 @@ class Action(models.Model):
         if not has_role(user, Role.OFFICER, Role.DIRECTOR):
             return False
         return self._in_directorate_of(user) or self.is_owned_by(user)
+
+    def can_approve(self, user) -> bool:
+        """Accepting or returning an officer's update: the director of its directorate, or the
+        performance team. Their own updates count at once."""
+        return is_performance_team(user) or self._in_directorate_of(user)
+
+    def needs_approval_from(self, author) -> bool:
+        """Whether an update by ``author`` waits for acceptance before it counts."""
+        council = self.recommendation.review.council
+        return council.updates_need_approval and not self.can_approve(author)
 
     def can_reassign(self, user) -> bool:
         """Changing the lead officer: the director of its directorate, or the performance team."""
@@ -300,9 +327,22 @@ class Milestone(models.Model):
 class ProgressUpdateQuerySet(models.QuerySet):
     def counted(self):
         """The updates that count in what the plan says: the dashboard, tables, exports and
-        Cabinet reports read only these (``actions.progress``). Every update counts today; an
-        approval step narrows this to accepted ones."""
-        return self.all()
+        Cabinet reports read only these (``actions.progress``). Where the council asks for
+        approval, an officer's update counts only once accepted; the rest always count."""
+        return self.filter(approval__in=Approval.counting())
+
+    def awaiting_approval_by(self, user):
+        """Submitted updates ``user`` may accept or return: every one of their council for the
+        performance team, their directorate's for a director."""
+        submitted = self.filter(
+            approval=Approval.SUBMITTED, action__in=Action.objects.visible_to(user)
+        )
+        if is_performance_team(user):
+            return submitted
+        directorate = directorate_of(user)
+        if directorate is None or not has_role(user, Role.DIRECTOR):
+            return submitted.none()
+        return submitted.filter(action__directorate=directorate)
 
 
 class ProgressUpdate(models.Model):
@@ -327,6 +367,21 @@ class ProgressUpdate(models.Model):
         related_name="corrections",
         help_text="The earlier entry this one puts right.",
     )
+    approval = models.CharField(
+        max_length=20, choices=Approval.choices, default=Approval.NOT_NEEDED, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_updates",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(
+        "reason", blank=True, max_length=COMMENTARY_MAX_LENGTH,
+        help_text="Why it was returned (or a note on accepting it).",
+    )  # fmt: skip
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -345,6 +400,15 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval__in=Approval.values),
+                name="%(app_label)s_%(class)s_approval_valid",
+            ),
+            # A returned update always says why, so the officer knows what to put right.
+            models.CheckConstraint(
+                condition=~Q(approval=Approval.RETURNED) | ~Q(review_reason=""),
+                name="%(app_label)s_%(class)s_returned_has_reason",
             ),
         ]
 
@@ -365,6 +429,14 @@ class ProgressUpdate(models.Model):
     def rag(self):
         return ActionStatus(self.status).rag
 
+    @property
+    def approval_choice(self) -> Approval:
+        return Approval(self.approval)
+
+    @property
+    def counts(self) -> bool:
+        return self.approval in Approval.counting()
+
 
 class UpdateRoundQuerySet(models.QuerySet):
     def open(self):
@@ -373,6 +445,15 @@ class UpdateRoundQuerySet(models.QuerySet):
     def current_for(self, council):
         """The latest open round of a council, or None."""
         return self.open().filter(council=council).order_by("-opened_at").first()
+
+    def reporting_period(self, council, today: dt.date):
+        """(quarter, due date, round) owners are updating for: the open round's quarter and
+        deadline, or without one the quarter containing ``today``, due at its end."""
+        update_round = self.current_for(council) if council else None
+        if update_round is not None:
+            return update_round.quarter, update_round.deadline, update_round
+        quarter = FinancialQuarter.containing(today)
+        return quarter, quarter.end, None
 
 
 class UpdateRound(models.Model):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from actions.choices import ActionStatus, UpdateSource
+from actions.choices import ActionStatus, Approval, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
 from tracker.quarters import FinancialQuarter
 
@@ -59,7 +59,10 @@ def progress_update_create(
     seen_at: dt.datetime | None = None,
     completed_milestones: Iterable[tuple[Milestone, dt.date]] = (),
 ) -> ProgressUpdate:
-    """Record a progress update and make it the action's current status if it is the latest.
+    """Record a progress update and make it the action's current status if it is the latest
+    one that counts. An officer's update typed in the tracker waits as Submitted where the
+    council asks for approval (``Action.needs_approval_from``); imports, corrections and
+    approvers' own updates count at once.
 
     With ``seen_version`` (the action's version when the form was opened at ``seen_at``) the
     update is refused with ``EditConflict`` if anyone changed the action since.
@@ -81,16 +84,66 @@ def progress_update_create(
         recorded_at=recorded_at or timezone.now(),
         source=source,
         corrects=corrects,
+        approval=(
+            Approval.SUBMITTED
+            if source == UpdateSource.WEB and action.needs_approval_from(author)
+            else Approval.NOT_NEEDED
+        ),
     )
     update.full_clean()
     update.save()
-    latest = action.updates.order_by("-recorded_at", "-pk").first()
-    Action.objects.filter(pk=action.pk).update(
-        status=latest.status, percent_complete=latest.percent_complete
-    )
-    action.status, action.percent_complete = latest.status, latest.percent_complete
-    action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
+    _action_follow_counted(action)
     return update
+
+
+def _action_follow_counted(action: Action) -> None:
+    """Set the action's live status and percent from its latest update that counts (Not
+    started, 0 % before any), and refresh ``action`` in memory."""
+    latest = action.updates.counted().order_by("-recorded_at", "-pk").first()
+    status = latest.status if latest else ActionStatus.NOT_STARTED
+    percent = latest.percent_complete if latest else 0
+    Action.objects.filter(pk=action.pk).update(status=status, percent_complete=percent)
+    action.status, action.percent_complete = status, percent
+    action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
+
+
+class ReviewRefused(Exception):
+    """The update was no longer waiting for approval (someone else accepted or returned it)."""
+
+
+@transaction.atomic
+def _progress_update_review(
+    *, update: ProgressUpdate, by, approval: Approval, reason: str
+) -> ProgressUpdate:
+    if not update.action.can_approve(by):
+        raise PermissionError(f"{by} may not approve updates to action {update.action_id}")
+    # Compare-and-swap on the state: two approvers clicking at once decide it once.
+    claimed = ProgressUpdate.objects.filter(pk=update.pk, approval=Approval.SUBMITTED).update(
+        approval=approval, reviewed_by=by, reviewed_at=timezone.now(), review_reason=reason
+    )
+    if not claimed:
+        raise ReviewRefused(f"Update {update.pk} is no longer waiting for approval.")
+    update.refresh_from_db()
+    # Open update forms on the action must see that its status may have moved.
+    _claim(Action, pk=update.action_id, seen_version=None)
+    _action_follow_counted(update.action)
+    return update
+
+
+def progress_update_accept(*, update: ProgressUpdate, by, note: str = "") -> ProgressUpdate:
+    """Accept a submitted update: from now on it counts in the dashboard, exports and reports,
+    and becomes the action's status if it is the latest that counts."""
+    return _progress_update_review(update=update, by=by, approval=Approval.ACCEPTED, reason=note)
+
+
+def progress_update_return(*, update: ProgressUpdate, by, reason: str) -> ProgressUpdate:
+    """Send a submitted update back to its author with a reason; it never counts, and the
+    action goes to the top of the author's to-do list until a new update is recorded."""
+    if not reason.strip():
+        raise ValueError("A returned update needs a reason.")
+    return _progress_update_review(
+        update=update, by=by, approval=Approval.RETURNED, reason=reason.strip()
+    )
 
 
 def _milestone_save_complete(milestone: Milestone, *, completed_on: dt.date, by) -> None:
@@ -224,3 +277,10 @@ def update_reminders_send(
             recipient_list=[owner.email],
         )
     return by_owner
+
+
+def council_approval_set(*, council, updates_need_approval: bool) -> None:
+    """Switch approval on or off. Updates already submitted keep waiting either way: switching
+    off does not make unreviewed updates count behind the approvers' backs."""
+    type(council).objects.filter(pk=council.pk).update(updates_need_approval=updates_need_approval)
+    council.updates_need_approval = updates_need_approval

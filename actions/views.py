@@ -9,17 +9,25 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.roles import PerformanceTeamRequiredMixin, refuse
+from accounts.roles import (
+    PerformanceTeamRequiredMixin,
+    approves_updates,
+    is_performance_team,
+    refuse,
+)
 from actions import history
+from actions.choices import Approval, TaskState
 from actions.filtersets import ActionFilterSet, MyActionFilterSet, RecommendationFilterSet
 from actions.forms import (
     ActionReassignForm,
+    CouncilApprovalForm,
     MilestoneCompleteForm,
     ProgressUpdateCorrectForm,
     ProgressUpdateForm,
+    ProgressUpdateReturnForm,
     UpdateRoundForm,
 )
-from actions.models import Action, Milestone, UpdateRound
+from actions.models import Action, Milestone, ProgressUpdate, UpdateRound, start_of_day
 from actions.selectors import (
     actions_as_at,
     recommendation_detail,
@@ -30,10 +38,14 @@ from actions.selectors import (
 )
 from actions.services import (
     EditConflict,
+    ReviewRefused,
     action_lead_reassign,
+    council_approval_set,
     milestone_complete,
+    progress_update_accept,
     progress_update_correct,
     progress_update_create,
+    progress_update_return,
     update_round_close,
     update_round_open,
 )
@@ -88,7 +100,7 @@ class ActionDetailView(DetailView):
                 "directorate",
                 "portfolio",
             )
-            .prefetch_related("milestones", "updates__author")
+            .prefetch_related("milestones", "updates__author", "updates__reviewed_by")
         )
 
     def get_context_data(self, **kwargs):
@@ -176,7 +188,8 @@ class MyActionsView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        update_round = UpdateRound.objects.current_for(council_of(user))
+        today = timezone.localdate()
+        quarter, due, update_round = UpdateRound.objects.reporting_period(council_of(user), today)
         outstanding = []
         if update_round is not None:
             outstanding = list(
@@ -189,10 +202,36 @@ class MyActionsView(SingleTableMixin, FilterView):
         return super().get_context_data(
             update_round=update_round,
             outstanding=outstanding,
-            quarter=FinancialQuarter.containing(timezone.localdate()),
+            quarter=quarter,
+            due=due,
+            **self.to_do(quarter=quarter, today=today),
             show_sample_banner=self.object_list.filter(is_sample=True).exists(),
             **kwargs,
         )
+
+    def to_do(self, *, quarter: FinancialQuarter, today) -> dict:
+        """The quarter's to-do list: open actions already begun, returned ones first, then
+        those to do, then those done; complete and closed actions apart, to fold away."""
+        actions = list(
+            self.get_queryset()
+            .with_task_state(quarter)
+            .prefetch_related(None)
+            .order_by("recommendation__review__onsite_start", "recommendation__number", "reference")
+        )
+        order = list(TaskState)
+        tasks = sorted(
+            (
+                a
+                for a in actions
+                if not a.status_choice.is_done and not (a.start_date and a.start_date > quarter.end)
+            ),
+            key=lambda a: order.index(a.task_state),
+        )
+        return {
+            "tasks": tasks,
+            "to_update": sum(a.task_state.needs_doing for a in tasks),
+            "finished": [a for a in actions if a.status_choice.is_done],
+        }
 
 
 class ProgressUpdateCreateView(ActionEditMixin, FormView):
@@ -202,14 +241,28 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
     template_name = "actions/progressupdate_form.html"
 
     def get_context_data(self, **kwargs):
-        latest = self.action.updates.select_related("author").order_by("-recorded_at").first()
-        return super().get_context_data(latest=latest, **kwargs)
+        updates = self.action.updates.select_related("author", "reviewed_by")
+        quarter, _, _ = UpdateRound.objects.reporting_period(
+            council_of(self.request.user), timezone.localdate()
+        )
+        latest = updates.order_by("-recorded_at", "-pk").first()
+        return super().get_context_data(
+            latest=latest,
+            # What was reported for the quarter before: shown beside each field to compare.
+            last_quarter=updates.counted()
+            .filter(recorded_at__lt=start_of_day(quarter.start))
+            .order_by("-recorded_at", "-pk")
+            .first(),
+            returned=latest if latest and latest.approval == Approval.RETURNED else None,
+            needs_approval=self.action.needs_approval_from(self.request.user),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
-        refused = self.saved(
-            form,
-            lambda: progress_update_create(
+
+        def create():
+            self.update = progress_update_create(
                 action=self.action,
                 author=self.request.user,
                 status=data["status"],
@@ -219,14 +272,16 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
                 seen_version=data["version"],
                 seen_at=data["seen_at"],
                 completed_milestones=form.completed_milestones(),
-            ),
-        )
+            )
+
+        refused = self.saved(form, create)
         if refused:
             return refused
         completed = len(form.completed_milestones())
         done = f", with {completed} milestone{pluralize(completed)} completed" if completed else ""
+        saved = "submitted for approval" if self.update.approval == Approval.SUBMITTED else "saved"
         messages.success(
-            self.request, f"Your update to {self.action.reference} has been saved{done}."
+            self.request, f"Your update to {self.action.reference} has been {saved}{done}."
         )
         return redirect("actions:my_actions")
 
@@ -338,6 +393,124 @@ class ProgressUpdateCorrectView(ActionEditMixin, FormView):
             self.request, f"Correction to {self.action.reference} added to its history."
         )
         return redirect(self.action)
+
+
+class ApprovalQueueView(ListView):
+    """Submitted updates waiting for this director or the performance team, oldest first."""
+
+    template_name = "actions/progressupdate_approval_list.html"
+    context_object_name = "updates"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not approves_updates(request.user):
+            refuse(request, "approval queue: directors and the performance team only")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            ProgressUpdate.objects.awaiting_approval_by(self.request.user)
+            .select_related("author", "action__recommendation__review", "action__directorate")
+            .order_by("recorded_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        council = council_of(self.request.user)
+        return super().get_context_data(
+            council=council,
+            can_set=is_performance_team(self.request.user),
+            **kwargs,
+        )
+
+
+class ProgressUpdateReviewMixin:
+    """Find a submitted update in the person's council; only those who may approve it pass."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.update = get_object_or_404(
+            ProgressUpdate.objects.filter(
+                action__in=Action.objects.visible_to(request.user)
+            ).select_related("action__recommendation__review", "author"),
+            pk=kwargs["update_pk"],
+        )
+        if not self.update.action.can_approve(request.user):
+            refuse(request, f"can_approve refused on update {self.update.pk}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def already_reviewed(self):
+        messages.error(
+            self.request,
+            f"The update to {self.update.action.reference} was already "
+            f"{self.update.get_approval_display().lower()}; nothing was changed.",
+        )
+        return redirect("actions:approval_queue")
+
+
+class ProgressUpdateAcceptView(ProgressUpdateReviewMixin, View):
+    """Accept a submitted update: it counts from now on."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, update_pk):
+        try:
+            progress_update_accept(update=self.update, by=request.user)
+        except ReviewRefused:
+            self.update.refresh_from_db()
+            return self.already_reviewed()
+        messages.success(
+            request,
+            f"Update to {self.update.action.reference} by "
+            f"{self.update.author.get_full_name() or self.update.author.get_username()} accepted: "
+            "it now counts.",
+        )
+        return redirect("actions:approval_queue")
+
+
+class ProgressUpdateReturnView(ProgressUpdateReviewMixin, FormView):
+    """Return a submitted update to its author with a reason."""
+
+    form_class = ProgressUpdateReturnForm
+    template_name = "actions/progressupdate_return.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(update=self.update, action=self.update.action, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            progress_update_return(
+                update=self.update, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ReviewRefused:
+            self.update.refresh_from_db()
+            return self.already_reviewed()
+        messages.success(
+            self.request,
+            f"Update to {self.update.action.reference} returned to "
+            f"{self.update.author.get_full_name() or self.update.author.get_username()}.",
+        )
+        return redirect("actions:approval_queue")
+
+
+class CouncilApprovalView(PerformanceTeamRequiredMixin, FormView):
+    """The performance team decides whether officers' updates need approval."""
+
+    form_class = CouncilApprovalForm
+    template_name = "actions/council_approval_form.html"
+
+    def get_initial(self):
+        council = council_of(self.request.user)
+        return {"updates_need_approval": "yes" if council.updates_need_approval else "no"}
+
+    def form_valid(self, form):
+        council = council_of(self.request.user)
+        on = form.cleaned_data["updates_need_approval"]
+        council_approval_set(council=council, updates_need_approval=on)
+        messages.success(
+            self.request,
+            "Officers' updates now need approval before they count."
+            if on
+            else "Officers' updates now count as soon as they are saved.",
+        )
+        return redirect("actions:approval_queue")
 
 
 class UpdateRoundListView(PerformanceTeamRequiredMixin, ListView):

@@ -132,6 +132,21 @@ EXPECTATIONS = {
         "get": only({PERF: 200}),
         "post": only({PERF: 200}),
     },
+    # Approval: directors and the performance team; deciding one update is for the director of
+    # its directorate and the performance team. The world's update needs no approval, so
+    # accepting it is refused with a message (302), and an empty reason re-shows the form.
+    "actions:approval_queue": {"get": only({DIR_SAME: 200, DIR_OTHER: 200, PERF: 200})},
+    "actions:approval_setting": {"get": only({PERF: 200}), "post": only({PERF: 200})},
+    "actions:update_accept": {
+        "kwargs": lambda w: {"update_pk": w.action.updates.get().pk},
+        "get": only({DIR_SAME: 405, PERF: 405}),
+        "post": only({DIR_SAME: 302, PERF: 302}),
+    },
+    "actions:update_return": {
+        "kwargs": lambda w: {"update_pk": w.action.updates.get().pk},
+        "get": only({DIR_SAME: 200, PERF: 200}),
+        "post": only({DIR_SAME: 200, PERF: 200}),
+    },
     # Update rounds are the performance team's.
     "actions:round_list": {"get": only({PERF: 200})},
     "actions:round_create": {"get": only({PERF: 200}), "post": only({PERF: 200})},

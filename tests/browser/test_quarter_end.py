@@ -1,0 +1,114 @@
+"""Quarter end in a real browser: the officer's to-do list on a phone, an update submitted,
+returned and accepted where the council asks for approval."""
+
+import re
+
+from django.contrib.auth import get_user_model
+
+from actions.choices import Approval
+from actions.models import Action, ProgressUpdate
+from reviews.models import Council
+from tests.browser.test_accessibility import axe_violations, overflows
+
+PHONE = 375
+
+
+def first_add_update_button(page):
+    return page.locator("a.govuk-button", has_text="Add update").first
+
+
+def assert_fits_and_is_accessible(page, where):
+    assert overflows(page) == [], where
+    assert axe_violations(page) == [], where
+
+
+def test_the_officers_to_do_list_on_a_phone_has_the_button_on_screen(
+    demo_data, new_page, live_server
+):
+    page = new_page(width=PHONE)
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/mine/")
+    assert re.fullmatch(
+        r"\d+ of \d+ to update by \d+ \w+ \d{4}", page.locator("#to-do").inner_text()
+    )
+    button = first_add_update_button(page)
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+    assert box["width"] > PHONE * 0.75, "the button spans the card"
+    assert_fits_and_is_accessible(page, "My actions @375")
+    button.click()
+    page.wait_for_load_state()
+    assert "/updates/new/" in page.url
+    assert_fits_and_is_accessible(page, "update form @375")
+    assert page.console_errors == []
+
+
+def test_an_update_is_submitted_returned_and_accepted(demo_data, new_page, live_server):
+    council = Council.objects.get()
+    council.updates_need_approval = True
+    council.save()
+    officer = get_user_model().objects.get(username="officer")
+    # The demo officer's actions are outside the demo director's directorate, so the
+    # performance team decides here (the director's own queue is tested in test_approval.py).
+    action = Action.objects.owned_by(officer).open().order_by("pk").first()
+    before = (action.status, action.percent_complete)
+
+    page = new_page(width=PHONE)
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/{action.pk}/updates/new/")
+    page.get_by_label("Off track").check()
+    page.get_by_label("Percent complete").fill("35")
+    page.get_by_label("Commentary").fill("Supplier pulled out; re-tendering.")
+    page.get_by_role("button", name="Submit update").click()
+    page.wait_for_load_state()
+    assert "submitted for approval" in page.content()
+    update = ProgressUpdate.objects.filter(action=action).latest("recorded_at")
+    assert update.approval == Approval.SUBMITTED
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == before, "a submitted update never counts"
+
+    approver = new_page()
+    approver.sign_in("performance")
+    approver.get_by_role("link", name="Approvals").click()
+    approver.wait_for_load_state()
+    assert_fits_and_is_accessible(approver, "approval queue @1280")
+    approver.locator(f"#update-{update.pk}").get_by_role("link", name="Return").click()
+    approver.wait_for_load_state()
+    assert_fits_and_is_accessible(approver, "return form @1280")
+    approver.get_by_role("button", name="Return the update").click()
+    approver.wait_for_load_state()
+    assert "Enter why you are returning the update" in approver.content()
+    assert axe_violations(approver) == []
+    approver.get_by_label("Why are you returning this update?").fill("Give the new tender date.")
+    approver.get_by_role("button", name="Return the update").click()
+    approver.wait_for_load_state()
+    assert "returned to" in approver.content()
+
+    page.goto(f"{live_server.url}/actions/mine/")
+    first_card = page.locator("li.govuk-summary-card").first
+    assert "Returned" in first_card.inner_text()
+    assert "Give the new tender date." in first_card.inner_text()
+    assert_fits_and_is_accessible(page, "My actions with a returned update @375")
+    first_card.get_by_role("link", name="Add update").click()
+    page.wait_for_load_state()
+    assert "Your last update was returned" in page.content()
+    page.get_by_label("Off track").check()
+    page.get_by_label("Percent complete").fill("35")
+    page.get_by_label("Commentary").fill("Re-tender closes on 20 January.")
+    page.get_by_role("button", name="Submit update").click()
+    page.wait_for_load_state()
+
+    resubmitted = ProgressUpdate.objects.filter(action=action).latest("recorded_at")
+    approver.goto(f"{live_server.url}/actions/approvals/")
+    approver.set_viewport_size({"width": PHONE, "height": 900})
+    assert_fits_and_is_accessible(approver, "approval queue @375")
+    approver.locator(f"#update-{resubmitted.pk}").get_by_role("button", name="Accept").click()
+    approver.wait_for_load_state()
+    assert "accepted: it now counts" in approver.content()
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == ("off_track", 35)
+
+    approver.goto(f"{live_server.url}/actions/{action.pk}/")
+    history = approver.content()
+    assert "Give the new tender date." in history and "Accepted" in history
+    assert page.console_errors == [] and approver.console_errors == []
