@@ -511,3 +511,56 @@ class UpdateRound(models.Model):
         return Action.objects.filter(
             recommendation__review__council=self.council
         ).lacking_update_for(self.quarter)
+
+    def progress(self) -> dict:
+        """How far the round has got, over the council's open actions begun by the quarter's
+        end: ``{"total", "updated", "submitted", "returned", "to_do"}``. Submitted updates are
+        among the updated ones (the officer has done their part). Two queries."""
+        quarter = self.quarter
+        actions = (
+            Action.objects.filter(recommendation__review__council=self.council)
+            .open()
+            .exclude(start_date__gt=quarter.end)
+            .with_task_state(quarter)
+        )
+        states = [
+            TaskState.from_approval(a) for a in actions.values_list("quarter_approval", flat=True)
+        ]
+        submitted = states.count(TaskState.SUBMITTED)
+        return {
+            "total": len(states),
+            "updated": states.count(TaskState.UPDATED) + submitted,
+            "submitted": submitted,
+            "returned": states.count(TaskState.RETURNED),
+            "to_do": states.count(TaskState.TO_DO),
+        }
+
+
+class UpdateReminder(models.Model):
+    """One reminder email sent to one owner in a round: who was chased, when, by whom, and for
+    how many actions. Written by ``update_reminders_send`` only."""
+
+    update_round = models.ForeignKey(
+        UpdateRound, on_delete=models.CASCADE, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_reminders"
+    )
+    email = models.EmailField(help_text="The address it went to, as it was then.")
+    action_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank when sent by the scheduled command.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = "update reminder"
+
+    def __str__(self):
+        return f"Reminder to {self.email} at {self.sent_at:%d %b %Y %H:%M}"

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actions.choices import ActionStatus, Approval, UpdateSource
-from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+from actions.models import Action, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
 from tracker.quarters import FinancialQuarter
 
 
@@ -239,13 +239,10 @@ def update_round_close(*, update_round: UpdateRound) -> UpdateRound:
     return update_round
 
 
-def update_reminders_send(
-    *, update_round: UpdateRound, dry_run: bool = False, base_url: str = ""
-) -> dict:
-    """Email each lead officer once, listing their actions still lacking an update this round.
-
-    Returns ``{owner: [actions]}`` for everyone reminded and, under None, outstanding actions
-    that have no lead officer to remind."""
+def update_reminders_plan(*, update_round: UpdateRound, base_url: str = "") -> list[dict]:
+    """Who a reminder would go to now and what it would say, for the preview and for sending:
+    ``[{owner, actions, subject, body}]`` with ``owner`` None for actions nobody leads (they
+    have no ``subject``/``body``). Owners without an email address are listed too."""
     outstanding = (
         update_round.outstanding_actions()
         .select_related("lead_officer", "recommendation__review")
@@ -254,29 +251,62 @@ def update_reminders_send(
     by_owner: dict = {}
     for action in outstanding:
         by_owner.setdefault(action.lead_officer, []).append(action)
+    plan = []
     for owner, actions in by_owner.items():
-        if owner is None or not owner.email or dry_run:
-            continue
-        lines = [
-            f"- {a.reference} {a.description[:120]} "
-            f"(now: {ActionStatus(a.status).label}, {a.percent_complete}%)"
-            + (f"\n  {base_url.rstrip('/')}{a.get_absolute_url()}updates/new/" if base_url else "")
-            for a in actions
-        ]
-        send_mail(
-            subject=f"Progress updates for {update_round.quarter.label} due by "
-            f"{update_round.deadline:%-d %B %Y}",
-            message=(
+        entry = {"owner": owner, "actions": actions, "subject": "", "body": ""}
+        if owner is not None:
+            lines = [
+                f"- {a.reference} {a.description[:120]} "
+                f"(now: {ActionStatus(a.status).label}, {a.percent_complete}%)"
+                + (
+                    f"\n  {base_url.rstrip('/')}{a.get_absolute_url()}updates/new/"
+                    if base_url
+                    else ""
+                )
+                for a in actions
+            ]
+            entry["subject"] = (
+                f"Progress updates for {update_round.quarter.label} due by "
+                f"{update_round.deadline:%-d %B %Y}"
+            )
+            entry["body"] = (
                 f"Dear {owner.get_full_name() or owner.get_username()},\n\n"
                 f"Please record a progress update for {update_round.quarter.label} on these "
                 f"actions by {update_round.deadline:%A %-d %B %Y}:\n\n"
                 + "\n".join(lines)
                 + "\n\nSign in to the tracker and open My actions to add each update.\n"
-            ),
+            )
+        plan.append(entry)
+    return plan
+
+
+def update_reminders_send(
+    *, update_round: UpdateRound, dry_run: bool = False, base_url: str = "", sent_by=None
+) -> dict:
+    """Email each lead officer once, listing their actions still lacking an update this round,
+    and record each email sent (``UpdateReminder``: who was chased when, and by whom).
+
+    Returns ``{owner: [actions]}`` for everyone reminded and, under None, outstanding actions
+    that have no lead officer to remind."""
+    plan = update_reminders_plan(update_round=update_round, base_url=base_url)
+    for entry in plan:
+        owner = entry["owner"]
+        if owner is None or not owner.email or dry_run:
+            continue
+        send_mail(
+            subject=entry["subject"],
+            message=entry["body"],
             from_email=None,
             recipient_list=[owner.email],
         )
-    return by_owner
+        UpdateReminder.objects.create(
+            update_round=update_round,
+            recipient=owner,
+            email=owner.email,
+            action_count=len(entry["actions"]),
+            sent_by=sent_by,
+        )
+    return {entry["owner"]: entry["actions"] for entry in plan}
 
 
 def council_approval_set(*, council, updates_need_approval: bool) -> None:

@@ -35,4 +35,9 @@ urlpatterns = [
     path("rounds/new/", views.UpdateRoundCreateView.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.UpdateRoundDetailView.as_view(), name="round_detail"),
     path("rounds/<int:pk>/close/", views.UpdateRoundCloseView.as_view(), name="round_close"),
+    path(
+        "rounds/<int:pk>/reminders/",
+        views.UpdateRoundRemindersView.as_view(),
+        name="round_reminders",
+    ),
 ]

@@ -46,6 +46,8 @@ from actions.services import (
     progress_update_correct,
     progress_update_create,
     progress_update_return,
+    update_reminders_plan,
+    update_reminders_send,
     update_round_close,
     update_round_open,
 )
@@ -566,21 +568,72 @@ class UpdateRoundDetailView(PerformanceTeamRequiredMixin, DetailView):
             .select_related("lead_officer", "directorate", "recommendation__review")
             .order_by("directorate__name", "lead_officer__last_name", "recommendation", "reference")
         )
-        return super().get_context_data(outstanding=outstanding, **kwargs)
+        return super().get_context_data(
+            outstanding=outstanding,
+            progress=self.object.progress(),
+            reminders=self.object.reminders.select_related("recipient", "sent_by"),
+            **kwargs,
+        )
 
 
-class UpdateRoundCloseView(PerformanceTeamRequiredMixin, View):
-    """Close a round: it stops showing on My actions."""
+class UpdateRoundMixin:
+    """One round of the person's council (another council's is a 404)."""
 
-    http_method_names = ["post"]
+    def dispatch(self, request, *args, **kwargs):
+        if not is_performance_team(request.user):
+            refuse(request, "performance team only")
+        self.update_round = get_object_or_404(
+            UpdateRound.objects.filter(council=council_of(request.user)), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UpdateRoundCloseView(UpdateRoundMixin, TemplateView):
+    """Close a round, after a confirmation page: it stops showing on My actions."""
+
+    template_name = "actions/updateround_close.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            update_round=self.update_round, progress=self.update_round.progress(), **kwargs
+        )
 
     def post(self, request, pk):
-        update_round = get_object_or_404(
-            UpdateRound.objects.filter(council=council_of(request.user)), pk=pk
-        )
-        update_round_close(update_round=update_round)
-        messages.success(request, f"Round for {update_round.quarter.label} closed.")
+        update_round_close(update_round=self.update_round)
+        messages.success(request, f"Round for {self.update_round.quarter.label} closed.")
         return redirect("actions:round_list")
+
+
+class UpdateRoundRemindersView(UpdateRoundMixin, TemplateView):
+    """Preview the reminder emails and their recipients, then send them."""
+
+    template_name = "actions/updateround_reminders.html"
+
+    def base_url(self) -> str:
+        return self.request.build_absolute_uri("/")
+
+    def get_context_data(self, **kwargs):
+        plan = update_reminders_plan(update_round=self.update_round, base_url=self.base_url())
+        return super().get_context_data(
+            update_round=self.update_round,
+            recipients=[e for e in plan if e["owner"] is not None and e["owner"].email],
+            no_email=[e for e in plan if e["owner"] is not None and not e["owner"].email],
+            unassigned=[a for e in plan if e["owner"] is None for a in e["actions"]],
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        if not self.update_round.is_open:
+            messages.error(request, "This round is closed: no reminders were sent.")
+            return redirect(self.update_round)
+        by_owner = update_reminders_send(
+            update_round=self.update_round, base_url=self.base_url(), sent_by=request.user
+        )
+        sent = sum(1 for owner in by_owner if owner is not None and owner.email)
+        messages.success(
+            request, f"Reminder{pluralize(sent)} sent to {sent} lead officer{pluralize(sent)}."
+        )
+        return redirect(self.update_round)
 
 
 def quarter_days() -> dict:

@@ -4,7 +4,7 @@ steps from draft to issued. Other roles never see an edit control and get 403 if
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.views import View
@@ -183,6 +183,18 @@ class CabinetReportRenderView(_ReportAction):
 
 
 class CabinetReportIssueView(_ReportAction):
+    """GET: a confirmation page saying what issuing does; POST: issue."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        return render(
+            request,
+            "reports/cabinet_report_issue.html",
+            {"report": report, "quarter": report.period.quarter},
+        )
+
     def act(self, report):
         report = services.cabinet_report_issue(report=report, issued_by=self.request.user)
         messages.success(self.request, "Report issued. It is now in the archive for everyone.")

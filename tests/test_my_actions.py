@@ -311,3 +311,54 @@ def test_the_update_form_shows_last_quarters_status_percent_and_commentary(
     assert f"Last quarter ({current_quarter.previous().end:%-d %B %Y})" in page
     assert "Last quarter: 10%." in page
     assert "Board agreed the scope." in page
+
+
+def test_the_round_page_shows_progress_and_sends_previewed_reminders_it_then_lists(
+    client, personas, council, review, current_quarter
+):
+    officer = personas[Role.OFFICER]
+    officer.email = "officer@example.org"
+    officer.save()
+    _updated, outstanding = make_actions(review, officer, 2)
+    outstanding.updates.update(recorded_at=at(current_quarter.previous().end))
+    performance = personas[Role.PERFORMANCE]
+    update_round = update_round_open(
+        council=council, quarter=current_quarter, deadline=current_quarter.end,
+        opened_by=performance,
+    )  # fmt: skip
+    client.force_login(performance)
+    page = client.get(update_round.get_absolute_url()).content.decode()
+    assert "1 of 2 updated, 0 returned, 1 not started" in page
+    assert "Nobody has been chased in this round yet." in page
+
+    preview = client.get(reverse("actions:round_reminders", args=[update_round.pk]))
+    text = preview.content.decode()
+    assert "officer@example.org" in text and outstanding.reference in text
+    assert f"Subject: Progress updates for {current_quarter.label}" in text
+    assert mail.outbox == [], "the preview sends nothing"
+
+    response = client.post(reverse("actions:round_reminders", args=[update_round.pk]))
+    assert response["Location"] == update_round.get_absolute_url()
+    assert [m.to for m in mail.outbox] == [["officer@example.org"]]
+    assert outstanding.reference in mail.outbox[0].body
+    reminder = update_round.reminders.get()
+    assert (reminder.recipient, reminder.sent_by, reminder.action_count) == (
+        officer, performance, 1,
+    )  # fmt: skip
+    page = client.get(update_round.get_absolute_url()).content.decode()
+    assert "officer@example.org" in page and "Nobody has been chased" not in page
+
+
+def test_closing_a_round_asks_for_confirmation_first(client, personas, council, current_quarter):
+    update_round = update_round_open(
+        council=council, quarter=current_quarter, deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )  # fmt: skip
+    client.force_login(personas[Role.PERFORMANCE])
+    confirm = client.get(reverse("actions:round_close", args=[update_round.pk]))
+    assert "Are you sure you want to close this round?" in confirm.content.decode()
+    update_round.refresh_from_db()
+    assert update_round.is_open
+    client.post(reverse("actions:round_close", args=[update_round.pk]))
+    update_round.refresh_from_db()
+    assert not update_round.is_open

@@ -156,7 +156,12 @@ EXPECTATIONS = {
     },
     "actions:round_close": {
         "kwargs": lambda w: {"pk": w.update_round.pk},
-        "get": only({PERF: 405}),
+        "get": only({PERF: 200}),  # the confirmation page
+        "post": only({PERF: 302}),
+    },
+    "actions:round_reminders": {
+        "kwargs": lambda w: {"pk": w.update_round.pk},
+        "get": only({PERF: 200}),  # the preview
         "post": only({PERF: 302}),
     },
     # Imports (the imports helper: refine these rows with real records when you can).
@@ -201,6 +206,7 @@ EXPECTATIONS = {
     },
     "reports:cabinet_report_issue": {
         "kwargs": lambda w: _report(w, issued=False),
+        "get": only({PERF: 200}, otherwise=MISSING),  # the confirmation page
         "post": only({PERF: 302}),  # no PDF yet: back to the report with the reason
     },
     "reports:cabinet_report_correct": {
