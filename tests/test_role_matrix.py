@@ -102,6 +102,15 @@ EXPECTATIONS = {
         "get": everyone(200, anonymous=200),
     },
     "password_reset_complete": {"get": everyone(200, anonymous=200)},
+    # The service's own pages are for everyone, signed in or not.
+    "service:accessibility": {"get": everyone(200, anonymous=200)},
+    "service:privacy": {"get": everyone(200, anonymous=200)},
+    "service:cookies": {"get": everyone(200, anonymous=200)},
+    "service:help": {"get": everyone(200, anonymous=200)},
+    "service:help_page": {
+        "kwargs": lambda w: {"slug": "officers"},
+        "get": everyone(200, anonymous=200),
+    },
     # Reading is open to every signed-in role.
     "reviews:overview": {"get": everyone(200)},
     "reviews:review_detail": {"kwargs": lambda w: {"slug": w.review.slug}, "get": everyone(200)},

@@ -6,4 +6,5 @@ def service(request):
     return {
         "service_name": settings.SERVICE_NAME,
         "council_short_name": settings.COUNCIL_SHORT_NAME,
+        "service_contact_email": settings.SERVICE_CONTACT_EMAIL,
     }

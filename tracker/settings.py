@@ -130,6 +130,8 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "peer-challenge-tracker@localhost")
+# Where people report a problem (accessibility statement, privacy notice, help pages).
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # What the app calls itself and whose branding it wears; a council deploying it sets these.
 SERVICE_NAME = env_str("SERVICE_NAME", "Peer Challenge Tracker")

@@ -6,6 +6,7 @@ admin.site.site_title = "Peer Challenge Tracker"
 
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("accounts.urls")),  # accessibility, privacy, cookies, help
     path("admin/", admin.site.urls),
     path("actions/", include("actions.urls")),
     path("imports/", include("imports.urls")),

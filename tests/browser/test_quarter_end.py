@@ -1,9 +1,11 @@
 """Quarter end in a real browser: the officer's to-do list on a phone, an update submitted,
 returned and accepted where the council asks for approval."""
 
+import datetime as dt
 import re
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from actions.choices import Approval
 from actions.models import Action, ProgressUpdate
@@ -112,3 +114,48 @@ def test_an_update_is_submitted_returned_and_accepted(demo_data, new_page, live_
     history = approver.content()
     assert "Give the new tender date." in history and "Accepted" in history
     assert page.console_errors == [] and approver.console_errors == []
+
+
+def check_both_widths(page, where):
+    for width in (1280, PHONE):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_fits_and_is_accessible(page, f"{where} @{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_performance_team_chases_from_the_round_page_and_confirms_closing(
+    demo_data, new_page, live_server, mailoutbox
+):
+    page = new_page()
+    page.sign_in("performance")
+    page.get_by_role("link", name="Update rounds").click()
+    page.get_by_role("link", name="Open a round").click()
+    deadline = timezone.localdate() + dt.timedelta(days=14)
+    page.get_by_label("Deadline").fill(deadline.isoformat())  # the current quarter is chosen
+    page.get_by_role("button", name="Open round").click()
+    page.wait_for_load_state()
+    progress = page.locator("#progress").inner_text()
+    assert re.fullmatch(r"\d+ of \d+ updated, \d+ returned, \d+ not started", progress)
+    assert "Nobody has been chased in this round yet." in page.content()
+    check_both_widths(page, "round page")
+
+    page.get_by_role("link", name="Send reminders").click()
+    page.wait_for_load_state()
+    assert "Subject: Progress updates for" in page.content()
+    check_both_widths(page, "reminder preview")
+    assert mailoutbox == [], "the preview sends nothing"
+    page.get_by_role("button", name=re.compile(r"Send \d+ reminders?")).click()
+    page.wait_for_load_state()
+    assert "sent to" in page.content()
+    assert mailoutbox, "reminders were emailed"
+    chased = page.locator("table", has=page.locator("th", has_text="Sent")).inner_text()
+    assert mailoutbox[0].to[0] in chased
+
+    page.get_by_role("link", name="Close this round").click()
+    page.wait_for_load_state()
+    assert "Are you sure you want to close this round?" in page.content()
+    check_both_widths(page, "close confirmation")
+    page.get_by_role("button", name="Close the round").click()
+    page.wait_for_load_state()
+    assert "closed." in page.content()
+    assert page.console_errors == []
