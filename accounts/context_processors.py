@@ -30,6 +30,13 @@ def navigation(request):
         url = reverse(url_name)
         active = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"label": label, "url": url, "active": active})
+    # A view may say which section it belongs to (the update form is part of My actions, as
+    # its breadcrumb says, though its address is under /actions/).
+    section = getattr(request, "navigation_section", None)
+    if section and any(i["url"] == reverse(section) for i in items):
+        for item in items:
+            item["active"] = item["url"] == reverse(section)
+        return {"navigation": items}
     # Only the most specific section is current: /actions/mine/ is My actions, not Actions.
     longest = max((len(i["url"]) for i in items if i["active"]), default=0)
     for item in items:

@@ -244,6 +244,17 @@ class ActionReassignForm(VersionedForm):
         empty_label="Choose a person",
         error_messages={"required": "Choose the new lead officer"},
     )
+    reason = forms.CharField(
+        label="Why is the lead officer changing?",
+        max_length=500,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the action's history and sent to the new lead officer.",
+        error_messages={
+            "required": "Enter why the lead officer is changing",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
+    )
 
     def __init__(self, *args, action: Action, **kwargs):
         self.action = action

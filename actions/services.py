@@ -177,15 +177,41 @@ def milestone_complete(
 
 @transaction.atomic
 def action_lead_reassign(
-    *, action: Action, lead_officer, by, seen_version: int, seen_at: dt.datetime | None = None
+    *,
+    action: Action,
+    lead_officer,
+    by,
+    seen_version: int,
+    seen_at: dt.datetime | None = None,
+    reason: str = "",
+    base_url: str = "",
 ) -> Action:
-    """Give the action a new lead officer, recorded in its history against ``by``."""
+    """Give the action a new lead officer, recorded in its history against ``by`` with the
+    reason, and email the new lead once the change is saved."""
     if not _claim(Action, pk=action.pk, seen_version=seen_version):
         raise _conflict(action=action, since=seen_at)
     action.refresh_from_db()
     action.lead_officer = lead_officer
     action._history_user = by
+    action._change_reason = reason[:100]  # simple-history's column is 100 characters
     action.save(update_fields=["lead_officer"])
+    if lead_officer.email:
+        by_name = by.get_full_name() or by.get_username()
+        link = f"\n\n{base_url.rstrip('/')}{action.get_absolute_url()}" if base_url else ""
+        message = (
+            f"Dear {lead_officer.get_full_name() or lead_officer.get_username()},\n\n"
+            f"{by_name} has made you the lead officer of action {action.reference}:\n"
+            f"{action.description[:300]}\n\nWhy: {reason}{link}\n\n"
+            "It is now on your My actions list in the tracker.\n"
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"You now lead action {action.reference}",
+                message=message,
+                from_email=None,
+                recipient_list=[lead_officer.email],
+            )
+        )
     return action
 
 

@@ -242,6 +242,10 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
     form_class = ProgressUpdateForm
     template_name = "actions/progressupdate_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        request.navigation_section = "actions:my_actions"
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         updates = self.action.updates.select_related("author", "reviewed_by")
         quarter, _, _ = UpdateRound.objects.reporting_period(
@@ -353,6 +357,8 @@ class ActionReassignView(ActionEditMixin, FormView):
                 by=self.request.user,
                 seen_version=data["version"],
                 seen_at=data["seen_at"],
+                reason=data["reason"],
+                base_url=self.request.build_absolute_uri("/"),
             ),
         )
         if refused:

@@ -362,3 +362,11 @@ def test_closing_a_round_asks_for_confirmation_first(client, personas, council, 
     client.post(reverse("actions:round_close", args=[update_round.pk]))
     update_round.refresh_from_db()
     assert not update_round.is_open
+
+
+def test_the_update_form_is_part_of_my_actions_in_the_navigation_too(client, officer, review):
+    action = make_actions(review, officer, 1)[0]
+    client.force_login(officer)
+    response = client.get(reverse("actions:update_create", args=[action.pk]))
+    active = [item["label"] for item in response.context["navigation"] if item["active"]]
+    assert active == ["My actions"]
