@@ -1,6 +1,7 @@
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
@@ -42,23 +43,35 @@ class ActionFilterSet(CouncilScopedFilterSet):
         field_name="recommendation__review",
         queryset=Review.objects.none(),
         label="Review",
+        empty_label="All reviews",
     )
     theme = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         field_name="recommendation__theme",
         queryset=Theme.objects.none(),
         label="Theme",
+        empty_label="All themes",
     )
-    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, label="Status")
-    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
+    status = django_filters.MultipleChoiceFilter(
+        choices=ActionStatus.choices, label="Status", widget=forms.CheckboxSelectMultiple
+    )
+    rag = django_filters.ChoiceFilter(
+        choices=Rag.choices, method="filter_rag", label="RAG", empty_label="Any"
+    )
     directorate = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Directorate.objects.none()
+        widget=QuickSelect, queryset=Directorate.objects.none(), empty_label="All directorates"
     )
     portfolio = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Portfolio.objects.none(), label="Cabinet portfolio"
+        widget=QuickSelect,
+        queryset=Portfolio.objects.none(),
+        label="Cabinet portfolio",
+        empty_label="All portfolios",
     )
     lead_officer = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=get_user_model().objects.none(), label="Lead officer"
+        widget=QuickSelect,
+        queryset=get_user_model().objects.none(),
+        label="Lead officer",
+        empty_label="All lead officers",
     )
     overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_overdue", label="Overdue"
@@ -126,32 +139,43 @@ class RecommendationFilterSet(CouncilScopedFilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Review.objects.none(), label="Review"
+        widget=QuickSelect,
+        queryset=Review.objects.none(),
+        label="Review",
+        empty_label="All reviews",
     )
     theme = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Theme.objects.none(), label="Theme"
+        widget=QuickSelect, queryset=Theme.objects.none(), label="Theme", empty_label="All themes"
     )
     status = django_filters.MultipleChoiceFilter(
-        field_name="rolled_up_status", choices=ActionStatus.choices, label="Status"
+        field_name="rolled_up_status",
+        choices=ActionStatus.choices,
+        label="Status",
+        widget=forms.CheckboxSelectMultiple,
     )
-    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
+    rag = django_filters.ChoiceFilter(
+        choices=Rag.choices, method="filter_rag", label="RAG", empty_label="Any"
+    )
     directorate = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         queryset=Directorate.objects.none(),
         method="filter_by_actions",
         label="Directorate",
+        empty_label="All directorates",
     )
     portfolio = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         queryset=Portfolio.objects.none(),
         method="filter_by_actions",
         label="Cabinet portfolio",
+        empty_label="All portfolios",
     )
     lead_officer = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         queryset=get_user_model().objects.none(),
         method="filter_by_actions",
         label="Lead officer",
+        empty_label="All lead officers",
     )
     overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_overdue", label="Has overdue actions"

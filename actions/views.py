@@ -79,7 +79,14 @@ class ActionListView(SafeExportMixin, SingleTableMixin, FilterView):
         return actions_as_at(queryset, **self.quarter_days())
 
     def get_table_kwargs(self):
-        return {"extra_columns": [("direction", DirectionColumn(**self.quarter_days()))]}
+        return {
+            "extra_columns": [("direction", DirectionColumn(**self.quarter_days()))],
+            # What the plan says first, so it shows without scrolling; who and where after.
+            "sequence": (
+                "reference", "description", "status", "percent_complete", "target_date",
+                "direction", "...",
+            ),
+        }  # fmt: skip
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
