@@ -5,12 +5,14 @@ based on an out-of-date page is refused instead of overwriting someone else's.""
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from accounts.choices import Role
 from actions.choices import ActionStatus
+from actions.evidence import ACCEPTED, evidence_type
 from actions.models import COMMENTARY_MAX_LENGTH, Action, Milestone, ProgressUpdate
 from tracker.forms import govuk_style
 from tracker.quarters import FinancialQuarter
@@ -142,6 +144,12 @@ class ProgressUpdateForm(VersionedForm):
         },
     )
 
+    evidence_file = forms.FileField(
+        label="Evidence file (optional)",
+        required=False,
+        help_text=f"A {ACCEPTED}, smaller than {settings.EVIDENCE_MAX_MEGABYTES} MB.",
+    )
+
     def __init__(self, *args, action: Action, **kwargs):
         self.action = action
         kwargs.setdefault("initial", {})
@@ -171,6 +179,12 @@ class ProgressUpdateForm(VersionedForm):
             (m, self[f"milestone_{m.pk}"], self[f"milestone_{m.pk}_on"])
             for m in self.open_milestones
         ]
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            evidence_type(upload)  # the type is read from the content
+        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -436,6 +437,45 @@ class ProgressUpdate(models.Model):
     @property
     def counts(self) -> bool:
         return self.approval in Approval.counting()
+
+
+def _evidence_path(instance, filename):
+    # Stored under a random name: nothing the uploader typed reaches a file path.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress update (a piece of the council's evidence pack). Its
+    type was read from its content (``actions.evidence``); it is only ever sent as a download,
+    to people who may see the action."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "evidence file"
+        verbose_name_plural = "evidence files"
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("actions:evidence_download", kwargs={"pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's name for it, with the extension its content showed."""
+        stem = self.original_name.rsplit(".", 1)[0] or "evidence"
+        return f"{stem}.{self.extension}"
 
 
 class UpdateRoundQuerySet(models.QuerySet):

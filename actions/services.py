@@ -6,14 +6,17 @@ swap matches no row and ``EditConflict`` says what changed instead of overwritin
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from actions.choices import ActionStatus, Approval, UpdateSource
-from actions.models import Action, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
+from actions.evidence import evidence_type
+from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
 from tracker.quarters import FinancialQuarter
 
 
@@ -58,11 +61,12 @@ def progress_update_create(
     seen_version: int | None = None,
     seen_at: dt.datetime | None = None,
     completed_milestones: Iterable[tuple[Milestone, dt.date]] = (),
+    evidence_files: Iterable = (),
 ) -> ProgressUpdate:
-    """Record a progress update and make it the action's current status if it is the latest
-    one that counts. An officer's update typed in the tracker waits as Submitted where the
-    council asks for approval (``Action.needs_approval_from``); imports, corrections and
-    approvers' own updates count at once.
+    """Record a progress update, with any evidence files, and make it the action's current
+    status if it is the latest one that counts. An officer's update typed in the tracker
+    waits as Submitted where the council asks for approval (``Action.needs_approval_from``);
+    imports, corrections and approvers' own updates count at once.
 
     With ``seen_version`` (the action's version when the form was opened at ``seen_at``) the
     update is refused with ``EditConflict`` if anyone changed the action since.
@@ -92,8 +96,27 @@ def progress_update_create(
     )
     update.full_clean()
     update.save()
+    for upload in evidence_files:
+        evidence_attach(update=update, upload=upload, by=author)
     _action_follow_counted(action)
     return update
+
+
+def evidence_attach(*, update: ProgressUpdate, upload, by) -> Evidence:
+    """Store one uploaded file through the default storage as evidence for ``update``; its
+    type is checked from its content again here, whoever calls."""
+    extension, content_type = evidence_type(upload)
+    evidence = Evidence(
+        update=update,
+        original_name=get_valid_filename(Path(upload.name).name)[:200] or "evidence",
+        extension=extension,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    evidence.file.save(evidence.original_name, upload, save=False)
+    evidence.save()
+    return evidence
 
 
 def _action_follow_counted(action: Action) -> None:

@@ -19,6 +19,7 @@ urlpatterns = [
         name="milestone_complete",
     ),
     path("<int:pk>/reassign/", views.ActionReassignView.as_view(), name="action_reassign"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("approvals/", views.ApprovalQueueView.as_view(), name="approval_queue"),
     path("approvals/setting/", views.CouncilApprovalView.as_view(), name="approval_setting"),
     path(

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -27,7 +27,7 @@ from actions.forms import (
     ProgressUpdateReturnForm,
     UpdateRoundForm,
 )
-from actions.models import Action, Milestone, ProgressUpdate, UpdateRound, start_of_day
+from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateRound, start_of_day
 from actions.selectors import (
     actions_as_at,
     recommendation_detail,
@@ -109,7 +109,9 @@ class ActionDetailView(DetailView):
                 "directorate",
                 "portfolio",
             )
-            .prefetch_related("milestones", "updates__author", "updates__reviewed_by")
+            .prefetch_related(
+                "milestones", "updates__author", "updates__reviewed_by", "updates__evidence"
+            )
         )
 
     def get_context_data(self, **kwargs):
@@ -285,6 +287,7 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
                 seen_version=data["version"],
                 seen_at=data["seen_at"],
                 completed_milestones=form.completed_milestones(),
+                evidence_files=[data["evidence_file"]] if data.get("evidence_file") else [],
             )
 
         refused = self.saved(form, create)
@@ -408,6 +411,26 @@ class ProgressUpdateCorrectView(ActionEditMixin, FormView):
             self.request, f"Correction to {self.action.reference} added to its history."
         )
         return redirect(self.action)
+
+
+class EvidenceDownloadView(View):
+    """Send an evidence file as a download (never shown inline), only to people who may see
+    its action; anyone else gets a 404, as for the action itself."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            Evidence.objects.filter(update__action__in=Action.objects.visible_to(request.user)),
+            pk=pk,
+        )
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.download_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
 
 
 class ApprovalQueueView(ListView):

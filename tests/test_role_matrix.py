@@ -141,6 +141,8 @@ EXPECTATIONS = {
         "get": only({PERF: 200}),
         "post": only({PERF: 200}),
     },
+    # Evidence files go to whoever may see the action (tests/test_evidence.py has real files).
+    "actions:evidence_download": {"kwargs": lambda w: {"pk": NO_SUCH}, "get": everyone(404)},
     # Approval: directors and the performance team; deciding one update is for the director of
     # its directorate and the performance team. The world's update needs no approval, so
     # accepting it is refused with a message (302), and an empty reason re-shows the form.

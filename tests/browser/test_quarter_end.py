@@ -3,6 +3,7 @@ returned and accepted where the council asks for approval."""
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -159,3 +160,49 @@ def test_the_performance_team_chases_from_the_round_page_and_confirms_closing(
     page.wait_for_load_state()
     assert "closed." in page.content()
     assert page.console_errors == []
+
+
+def test_evidence_is_uploaded_and_downloaded_only_by_people_who_may_see_the_action(
+    demo_data, new_page, live_server, settings, tmp_path
+):
+    from accounts.choices import Role
+    from accounts.services import person_ensure
+    from actions.models import Evidence
+    from tests.factories import CouncilFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    officer = get_user_model().objects.get(username="officer")
+    action = Action.objects.owned_by(officer).open().order_by("pk").first()
+    pdf = tmp_path / "board-paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
+
+    page = new_page(width=PHONE)
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/{action.pk}/updates/new/")
+    page.get_by_label("On track").check()
+    page.get_by_label("Percent complete").fill("40")
+    page.get_by_label("Evidence file (optional)").set_input_files(str(pdf))
+    assert_fits_and_is_accessible(page, "update form with a file @375")
+    page.get_by_role("button", name=re.compile("Save update|Submit update")).click()
+    page.wait_for_load_state()
+    evidence = Evidence.objects.get()
+
+    reader = new_page()
+    reader.sign_in("cabinet")
+    reader.goto(f"{live_server.url}/actions/{action.pk}/")
+    with reader.expect_download() as download:
+        reader.get_by_role("link", name="board-paper.pdf").click()
+    assert download.value.suggested_filename == "board-paper.pdf"
+    assert Path(download.value.path()).read_bytes() == b"%PDF-1.7\n%%EOF\n"
+
+    person_ensure(
+        username="outsider",
+        council=CouncilFactory(short_name="Elsewhere"),
+        role=Role.PERFORMANCE,
+        password="outsider-pass-phrase",
+    )
+    outsider = new_page()
+    outsider.sign_in("outsider", password="outsider-pass-phrase")
+    response = outsider.goto(f"{live_server.url}{evidence.get_absolute_url()}")
+    assert response.status == 404
+    assert page.console_errors == [] and reader.console_errors == []
