@@ -206,3 +206,19 @@ def test_evidence_is_uploaded_and_downloaded_only_by_people_who_may_see_the_acti
     response = outsider.goto(f"{live_server.url}{evidence.get_absolute_url()}")
     assert response.status == 404
     assert page.console_errors == [] and reader.console_errors == []
+
+
+def test_the_dashboards_direction_and_the_reports_pdf_column_are_on_screen_on_a_phone(
+    demo_data, new_page, live_server
+):
+    page = new_page(width=PHONE)
+    page.sign_in("cabinet")
+    page.goto(f"{live_server.url}/")
+    table = page.locator("table", has=page.locator("caption", has_text="Recommendations"))
+    header = table.locator("thead th").last
+    assert "direction of travel" in header.inner_text()
+    box = header.bounding_box()
+    assert box["x"] + box["width"] <= PHONE, box
+    page.goto(f"{live_server.url}/reports/")
+    pdf = page.locator("thead th", has_text="PDF").bounding_box()
+    assert pdf["x"] + pdf["width"] <= PHONE, pdf
