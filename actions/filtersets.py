@@ -5,8 +5,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
-from actions.choices import ActionStatus, Rag
+from actions.choices import ActionStatus, Direction, Rag
 from actions.models import Action, Milestone
+from actions.selectors import direction_of
 from reviews.models import Directorate, Portfolio, Recommendation, Review, Theme
 from tracker.filtersets import CouncilScopedFilterSet
 from tracker.quarters import FinancialQuarter
@@ -85,11 +86,17 @@ class ActionFilterSet(CouncilScopedFilterSet):
     milestone_overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_milestone_overdue", label="Has an overdue milestone"
     )
+    direction = django_filters.ChoiceFilter(
+        choices=Direction.choices,
+        method="filter_direction",
+        label="Direction of travel",
+        empty_label="Any",
+    )
 
     class Meta:
         model = Action
         fields = [
-            "q", "review", "theme", "status", "rag", "directorate", "portfolio",
+            "q", "review", "theme", "status", "rag", "direction", "directorate", "portfolio",
             "lead_officer", "overdue", "due_within", "stale", "milestone_overdue",
         ]  # fmt: skip
 
@@ -110,6 +117,17 @@ class ActionFilterSet(CouncilScopedFilterSet):
     def filter_stale(self, queryset, name, value):
         stale = queryset.lacking_update_for(FinancialQuarter.containing(self.today))
         return stale if value else queryset.exclude(pk__in=stale.values("pk"))
+
+    def filter_direction(self, queryset, name, value):
+        """Direction is read from the update history (``actions.selectors.direction_of``), the
+        rule the dashboard counts with, so "2 actions worsened" lists the same two. Needs the
+        queryset annotated by ``actions_as_at`` for today and the previous quarter-end."""
+        days = {
+            "day": self.today,
+            "previous_day": FinancialQuarter.containing(self.today).previous().end,
+        }
+        chosen = [a.pk for a in queryset if direction_of(a, **days) == value]
+        return queryset.filter(pk__in=chosen)
 
     def filter_milestone_overdue(self, queryset, name, value):
         late = Milestone.objects.filter(
