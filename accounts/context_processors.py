@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from accounts.roles import is_performance_team, leads_actions
+from accounts.roles import approves_updates, is_performance_team, leads_actions
 
 # (label, URL name, who sees it): apps add their pages here as they arrive.
 NAVIGATION = [
@@ -10,6 +10,7 @@ NAVIGATION = [
     ("Recurring themes", "reviews:recurring", None),
     ("My actions", "actions:my_actions", leads_actions),
     ("Actions", "actions:action_list", None),
+    ("Approvals", "actions:approval_queue", approves_updates),
     ("Update rounds", "actions:round_list", is_performance_team),
     ("Cabinet reports", "reports:cabinet_report_list", None),
     ("Import", "imports:importbatch_create", "is_staff"),  # the performance team
@@ -29,6 +30,13 @@ def navigation(request):
         url = reverse(url_name)
         active = request.path == url or (url != "/" and request.path.startswith(url))
         items.append({"label": label, "url": url, "active": active})
+    # A view may say which section it belongs to (the update form is part of My actions, as
+    # its breadcrumb says, though its address is under /actions/).
+    section = getattr(request, "navigation_section", None)
+    if section and any(i["url"] == reverse(section) for i in items):
+        for item in items:
+            item["active"] = item["url"] == reverse(section)
+        return {"navigation": items}
     # Only the most specific section is current: /actions/mine/ is My actions, not Actions.
     longest = max((len(i["url"]) for i in items if i["active"]), default=0)
     for item in items:

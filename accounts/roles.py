@@ -56,3 +56,8 @@ class PerformanceTeamRequiredMixin:
 def leads_actions(user) -> bool:
     """Whether "My actions" is worth showing: officers, directors and anyone leading one."""
     return has_role(user, Role.OFFICER, Role.DIRECTOR) or user.led_actions.exists()
+
+
+def approves_updates(user) -> bool:
+    """Directors and the performance team accept or return officers' updates."""
+    return is_performance_team(user) or has_role(user, Role.DIRECTOR)

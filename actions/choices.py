@@ -146,3 +146,51 @@ class UpdateSource(models.TextChoices):
     IMPORT = "import", "Imported from a spreadsheet"
     CORRECTION = "correction", "Correction by the performance team"
     SAMPLE = "sample", "Sample data"
+
+
+class Approval(models.TextChoices):
+    """Where a progress update stands when its council asks for approval before updates count
+    (``Council.updates_need_approval``). Only not-needed and accepted updates count."""
+
+    NOT_NEEDED = "not_needed", "Approval not needed"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    RETURNED = "returned", "Returned"
+
+    @classmethod
+    def counting(cls) -> list[str]:
+        return [cls.NOT_NEEDED, cls.ACCEPTED]
+
+
+class TaskState(models.TextChoices):
+    """An action on the owner's to-do list for a quarter, from its latest update since the
+    quarter began (GOV.UK task list statuses)."""
+
+    RETURNED = "returned", "Returned"
+    TO_DO = "to_do", "To do"
+    SUBMITTED = "submitted", "Submitted"
+    UPDATED = "updated", "Updated"
+
+    @classmethod
+    def from_approval(cls, approval: str | None) -> TaskState:
+        """``approval`` of the latest update this quarter; None when there is none yet."""
+        if approval is None:
+            return cls.TO_DO
+        return {
+            Approval.RETURNED: cls.RETURNED,
+            Approval.SUBMITTED: cls.SUBMITTED,
+        }.get(approval, cls.UPDATED)
+
+    @property
+    def needs_doing(self) -> bool:
+        return self in (TaskState.RETURNED, TaskState.TO_DO)
+
+    @property
+    def tag_class(self) -> str:
+        """GOV.UK task list colours: to do is blue, returned red, submitted yellow, done plain."""
+        return {
+            "returned": "govuk-tag govuk-tag--red",
+            "to_do": "govuk-tag govuk-tag--blue",
+            "submitted": "govuk-tag govuk-tag--yellow",
+            "updated": "govuk-tag govuk-tag--green",
+        }[self.value]

@@ -1,10 +1,11 @@
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 
-from actions.choices import ActionStatus, Rag
+from actions.choices import ActionStatus, Direction, Rag
 from actions.models import Action, Milestone
 from reviews.models import Directorate, Portfolio, Recommendation, Review, Theme
 from tracker.filtersets import CouncilScopedFilterSet
@@ -43,25 +44,38 @@ class ActionFilterSet(CouncilScopedFilterSet):
         field_name="recommendation__review",
         queryset=Review.objects.none(),
         label="Review",
+        empty_label="All reviews",
     )
     theme = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         field_name="recommendation__theme",
         queryset=Theme.objects.none(),
         label="Theme",
+        empty_label="All themes",
     )
     status = django_filters.MultipleChoiceFilter(
-        field_name="status_then", choices=ActionStatus.choices, label="Status"
+        field_name="status_then",
+        choices=ActionStatus.choices,
+        label="Status",
+        widget=forms.CheckboxSelectMultiple,
     )
-    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
+    rag = django_filters.ChoiceFilter(
+        choices=Rag.choices, method="filter_rag", label="RAG", empty_label="Any"
+    )
     directorate = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Directorate.objects.none()
+        widget=QuickSelect, queryset=Directorate.objects.none(), empty_label="All directorates"
     )
     portfolio = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Portfolio.objects.none(), label="Cabinet portfolio"
+        widget=QuickSelect,
+        queryset=Portfolio.objects.none(),
+        label="Cabinet portfolio",
+        empty_label="All portfolios",
     )
     lead_officer = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=get_user_model().objects.none(), label="Lead officer"
+        widget=QuickSelect,
+        queryset=get_user_model().objects.none(),
+        label="Lead officer",
+        empty_label="All lead officers",
     )
     overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_overdue", label="Overdue"
@@ -75,6 +89,12 @@ class ActionFilterSet(CouncilScopedFilterSet):
     milestone_overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_milestone_overdue", label="Has an overdue milestone"
     )
+    direction = django_filters.ChoiceFilter(
+        choices=Direction.choices,
+        method="filter_direction",
+        label="Direction of travel",
+        empty_label="Any",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +104,7 @@ class ActionFilterSet(CouncilScopedFilterSet):
     class Meta:
         model = Action
         fields = [
-            "q", "review", "theme", "status", "rag", "directorate", "portfolio",
+            "q", "review", "theme", "status", "rag", "direction", "directorate", "portfolio",
             "lead_officer", "overdue", "due_within", "stale", "milestone_overdue",
         ]  # fmt: skip
 
@@ -105,6 +125,11 @@ class ActionFilterSet(CouncilScopedFilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.filter(stale_then=value)
+
+    def filter_direction(self, queryset, name, value):
+        """Direction of travel by the rule the dashboard counts with (``Action.objects.as_at``),
+        so "2 actions worsened" lists the same two."""
+        return queryset.filter(direction_then=value)
 
     def filter_milestone_overdue(self, queryset, name, value):
         late = Milestone.objects.filter(
@@ -134,32 +159,43 @@ class RecommendationFilterSet(CouncilScopedFilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Review.objects.none(), label="Review"
+        widget=QuickSelect,
+        queryset=Review.objects.none(),
+        label="Review",
+        empty_label="All reviews",
     )
     theme = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, queryset=Theme.objects.none(), label="Theme"
+        widget=QuickSelect, queryset=Theme.objects.none(), label="Theme", empty_label="All themes"
     )
     status = django_filters.MultipleChoiceFilter(
-        field_name="rolled_up_status", choices=ActionStatus.choices, label="Status"
+        field_name="rolled_up_status",
+        choices=ActionStatus.choices,
+        label="Status",
+        widget=forms.CheckboxSelectMultiple,
     )
-    rag = django_filters.ChoiceFilter(choices=Rag.choices, method="filter_rag", label="RAG")
+    rag = django_filters.ChoiceFilter(
+        choices=Rag.choices, method="filter_rag", label="RAG", empty_label="Any"
+    )
     directorate = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         queryset=Directorate.objects.none(),
         method="filter_by_actions",
         label="Directorate",
+        empty_label="All directorates",
     )
     portfolio = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         queryset=Portfolio.objects.none(),
         method="filter_by_actions",
         label="Cabinet portfolio",
+        empty_label="All portfolios",
     )
     lead_officer = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         queryset=get_user_model().objects.none(),
         method="filter_by_actions",
         label="Lead officer",
+        empty_label="All lead officers",
     )
     overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_overdue", label="Has overdue actions"

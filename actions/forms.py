@@ -5,12 +5,14 @@ based on an out-of-date page is refused instead of overwriting someone else's.""
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import URLValidator
 from django.utils import timezone
 
 from accounts.choices import Role
 from actions.choices import ActionStatus
+from actions.evidence import ACCEPTED, evidence_type
 from actions.models import COMMENTARY_MAX_LENGTH, Action, Milestone, ProgressUpdate
 from tracker.forms import govuk_style
 from tracker.people import display_name
@@ -172,6 +174,11 @@ class ProgressUpdateForm(VersionedForm):
         max_length=COMMENTARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    evidence_file = forms.FileField(
+        label="Evidence file (optional)",
+        required=False,
+        help_text=f"A {ACCEPTED}, smaller than {settings.EVIDENCE_MAX_MEGABYTES} MB.",
+    )
 
     def __init__(self, *args, action: Action, **kwargs):
         self.action = action
@@ -202,6 +209,12 @@ class ProgressUpdateForm(VersionedForm):
             (m, self[f"milestone_{m.pk}"], self[f"milestone_{m.pk}_on"])
             for m in self.open_milestones
         ]
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            evidence_type(upload)  # the type is read from the content
+        return upload
 
     def clean(self):
         cleaned = super().clean()
@@ -287,6 +300,17 @@ class ActionReassignForm(VersionedForm):
         label="New lead officer",
         empty_label="Choose a person",
         error_messages={"required": "Choose the new lead officer"},
+    )
+    reason = forms.CharField(
+        label="Why is the lead officer changing?",
+        max_length=500,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the action's history and sent to the new lead officer.",
+        error_messages={
+            "required": "Enter why the lead officer is changing",
+            "max_length": "The reason must be 500 characters or fewer",
+        },
     )
 
     def __init__(self, *args, action: Action, **kwargs):
@@ -454,3 +478,42 @@ class ReminderForm(forms.Form):
             elif on is not None and days_before is not None:
                 self.add_error("days_before", "Enter a day or a number of days, not both")
         return cleaned
+
+
+class ProgressUpdateReturnForm(forms.Form):
+    """Why an approver sends a submitted update back to its author."""
+
+    reason = forms.CharField(
+        label="Why are you returning this update?",
+        max_length=COMMENTARY_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The officer sees this at the top of their to-do list. Say what to put right.",
+        error_messages={
+            "required": "Enter why you are returning the update",
+            "max_length": f"The reason must be {COMMENTARY_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        describe_fields(govuk_style(self))
+
+
+class CouncilApprovalForm(forms.Form):
+    """The council's choice: do officers' updates need accepting before they count?"""
+
+    updates_need_approval = forms.TypedChoiceField(
+        label="Do officers' updates need approval before they count?",
+        choices=[
+            ("yes", "Yes, a director or the performance team accepts each update first"),
+            ("no", "No, an officer's update counts as soon as it is saved"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if updates need approval"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_style(self)

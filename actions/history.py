@@ -69,8 +69,9 @@ def _describe_history(records, model) -> list[dict]:
             {
                 "when": record.history_date,
                 # No user: saved outside a request, by a data load or a command.
-                "who": _person(record.history_user, unknown="Not recorded (data load)"),
+                "who": _person(record.history_user, unknown="Data load"),
                 "kind": record.get_history_type_display(),
+                "reason": record.history_change_reason or "",
                 "title": str(record.instance),
                 "subject": f"Milestone “{record.instance}”" if model is Milestone else "Action",
                 "changes": [

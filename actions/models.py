@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.choices import Role
 from accounts.roles import directorate_of, has_role, is_performance_team
-from actions.choices import ActionStatus, Direction, UpdateSource
+from actions.choices import ActionStatus, Approval, Direction, TaskState, UpdateSource
 from reviews.models import Council, Directorate, Portfolio, Recommendation, council_of
 from tracker.quarters import FinancialQuarter, previous_quarter_end
 
@@ -199,6 +200,18 @@ class ActionQuerySet(models.QuerySet):
             ),
         )
 
+    def with_task_state(self, quarter: FinancialQuarter):
+        """Annotate ``quarter_approval``: the approval of the latest update recorded since
+        ``quarter`` began (None when there is none); ``TaskState.from_approval`` turns it into
+        To do / Submitted / Returned / Updated. One subquery, whatever the row count."""
+        latest = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), recorded_at__gte=start_of_day(quarter.start)
+        ).order_by("-recorded_at", "-pk")
+        return self.annotate(
+            quarter_approval=Subquery(latest.values("approval")[:1]),
+            quarter_review_reason=Subquery(latest.values("review_reason")[:1]),
+        )
+
 
 class Action(models.Model):
     """An item of a council's action plan answering one recommendation.
@@ -328,6 +341,11 @@ class Action(models.Model):
         """The date it is now due: the latest revision, else the original target."""
         return self.revised_target_date or self.target_date
 
+    @property
+    def task_state(self) -> TaskState:
+        """Needs ``with_task_state``."""
+        return TaskState.from_approval(self.quarter_approval)
+
     def is_overdue(self, today: dt.date) -> bool:
         target = self.current_target_date
         return bool(target and target < today and not self.status_choice.is_done)
@@ -409,6 +427,16 @@ class Action(models.Model):
             return False
         return self._in_directorate_of(user) or self.is_owned_by(user)
 
+    def can_approve(self, user) -> bool:
+        """Accepting or returning an officer's update: the director of its directorate, or the
+        performance team. Their own updates count at once."""
+        return is_performance_team(user) or self._in_directorate_of(user)
+
+    def needs_approval_from(self, author) -> bool:
+        """Whether an update by ``author`` waits for acceptance before it counts."""
+        council = self.recommendation.review.council
+        return council.updates_need_approval and not self.can_approve(author)
+
     def can_reassign(self, user) -> bool:
         """Changing the lead officer: the director of its directorate, or the performance team."""
         return is_performance_team(user) or self._in_directorate_of(user)
@@ -463,9 +491,22 @@ class Milestone(models.Model):
 class ProgressUpdateQuerySet(models.QuerySet):
     def counted(self):
         """The updates that count in what the plan says: the dashboard, tables, exports and
-        Cabinet reports read only these (``actions.progress``). Every update counts today; an
-        approval step narrows this to accepted ones."""
-        return self.all()
+        Cabinet reports read only these (``actions.progress``). Where the council asks for
+        approval, an officer's update counts only once accepted; the rest always count."""
+        return self.filter(approval__in=Approval.counting())
+
+    def awaiting_approval_by(self, user):
+        """Submitted updates ``user`` may accept or return: every one of their council for the
+        performance team, their directorate's for a director."""
+        submitted = self.filter(
+            approval=Approval.SUBMITTED, action__in=Action.objects.visible_to(user)
+        )
+        if is_performance_team(user):
+            return submitted
+        directorate = directorate_of(user)
+        if directorate is None or not has_role(user, Role.DIRECTOR):
+            return submitted.none()
+        return submitted.filter(action__directorate=directorate)
 
 
 class ProgressUpdate(models.Model):
@@ -505,6 +546,21 @@ class ProgressUpdate(models.Model):
         related_name="corrections",
         help_text="The earlier entry this one puts right.",
     )
+    approval = models.CharField(
+        max_length=20, choices=Approval.choices, default=Approval.NOT_NEEDED, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_updates",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(
+        "reason", blank=True, max_length=COMMENTARY_MAX_LENGTH,
+        help_text="Why it was returned (or a note on accepting it).",
+    )  # fmt: skip
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -523,6 +579,15 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(approval__in=Approval.values),
+                name="%(app_label)s_%(class)s_approval_valid",
+            ),
+            # A returned update always says why, so the officer knows what to put right.
+            models.CheckConstraint(
+                condition=~Q(approval=Approval.RETURNED) | ~Q(review_reason=""),
+                name="%(app_label)s_%(class)s_returned_has_reason",
             ),
         ]
 
@@ -555,6 +620,53 @@ class ProgressUpdate(models.Model):
     def rag(self):
         return ActionStatus(self.status).rag
 
+    @property
+    def approval_choice(self) -> Approval:
+        return Approval(self.approval)
+
+    @property
+    def counts(self) -> bool:
+        return self.approval in Approval.counting()
+
+
+def _evidence_path(instance, filename):
+    # Stored under a random name: nothing the uploader typed reaches a file path.
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress update (a piece of the council's evidence pack). Its
+    type was read from its content (``actions.evidence``); it is only ever sent as a download,
+    to people who may see the action."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "evidence file"
+        verbose_name_plural = "evidence files"
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("actions:evidence_download", kwargs={"pk": self.pk})
+
+    @property
+    def download_name(self) -> str:
+        """The uploader's name for it, with the extension its content showed."""
+        stem = self.original_name.rsplit(".", 1)[0] or "evidence"
+        return f"{stem}.{self.extension}"
+
 
 class UpdateRoundQuerySet(models.QuerySet):
     def open(self):
@@ -563,6 +675,15 @@ class UpdateRoundQuerySet(models.QuerySet):
     def current_for(self, council):
         """The latest open round of a council, or None."""
         return self.open().filter(council=council).order_by("-opened_at").first()
+
+    def reporting_period(self, council, today: dt.date):
+        """(quarter, due date, round) owners are updating for: the open round's quarter and
+        deadline, or without one the quarter containing ``today``, due at its end."""
+        update_round = self.current_for(council) if council else None
+        if update_round is not None:
+            return update_round.quarter, update_round.deadline, update_round
+        quarter = FinancialQuarter.containing(today)
+        return quarter, quarter.end, None
 
 
 class UpdateRound(models.Model):
@@ -620,3 +741,56 @@ class UpdateRound(models.Model):
         return Action.objects.filter(
             recommendation__review__council=self.council
         ).lacking_update_for(self.quarter)
+
+    def progress(self) -> dict:
+        """How far the round has got, over the council's open actions begun by the quarter's
+        end: ``{"total", "updated", "submitted", "returned", "to_do"}``. Submitted updates are
+        among the updated ones (the officer has done their part). Two queries."""
+        quarter = self.quarter
+        actions = (
+            Action.objects.filter(recommendation__review__council=self.council)
+            .open()
+            .exclude(start_date__gt=quarter.end)
+            .with_task_state(quarter)
+        )
+        states = [
+            TaskState.from_approval(a) for a in actions.values_list("quarter_approval", flat=True)
+        ]
+        submitted = states.count(TaskState.SUBMITTED)
+        return {
+            "total": len(states),
+            "updated": states.count(TaskState.UPDATED) + submitted,
+            "submitted": submitted,
+            "returned": states.count(TaskState.RETURNED),
+            "to_do": states.count(TaskState.TO_DO),
+        }
+
+
+class UpdateReminder(models.Model):
+    """One reminder email sent to one owner in a round: who was chased, when, by whom, and for
+    how many actions. Written by ``update_reminders_send`` only."""
+
+    update_round = models.ForeignKey(
+        UpdateRound, on_delete=models.CASCADE, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="update_reminders"
+    )
+    email = models.EmailField(help_text="The address it went to, as it was then.")
+    action_count = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Blank when sent by the scheduled command.",
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = "update reminder"
+
+    def __str__(self):
+        return f"Reminder to {self.email} at {self.sent_at:%d %b %Y %H:%M}"

@@ -6,14 +6,17 @@ swap matches no row and ``EditConflict`` says what changed instead of overwritin
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
-from actions.choices import ActionStatus, UpdateSource
-from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
+from actions.choices import ActionStatus, Approval, UpdateSource
+from actions.evidence import evidence_type
+from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
 from reviews.models import council_lock
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
@@ -62,8 +65,12 @@ def progress_update_create(
     completed_milestones: Iterable[tuple[Milestone, dt.date]] = (),
     revised_target_date: dt.date | None = None,
     target_revision_reason: str = "",
+    evidence_files: Iterable = (),
 ) -> ProgressUpdate:
-    """Record a progress update and make it the action's current status if it is the latest.
+    """Record a progress update, with any evidence files, and make it the action's current
+    status if it is the latest one that counts. An officer's update typed in the tracker
+    waits as Submitted where the council asks for approval (``Action.needs_approval_from``);
+    imports, corrections and approvers' own updates count at once.
 
     With ``seen_version`` (the action's version when the form was opened at ``seen_at``) the
     update is refused with ``EditConflict`` if anyone changed the action since.
@@ -87,17 +94,41 @@ def progress_update_create(
         corrects=corrects,
         revised_target_date=revised_target_date,
         target_revision_reason=target_revision_reason,
+        approval=(
+            Approval.SUBMITTED
+            if source == UpdateSource.WEB and action.needs_approval_from(author)
+            else Approval.NOT_NEEDED
+        ),
     )
     update.full_clean()
     update.save()
+    for upload in evidence_files:
+        evidence_attach(update=update, upload=upload, by=author)
     action_progress_refresh(action=action)
     return update
+
+
+def evidence_attach(*, update: ProgressUpdate, upload, by) -> Evidence:
+    """Store one uploaded file through the default storage as evidence for ``update``; its
+    type is checked from its content again here, whoever calls."""
+    extension, content_type = evidence_type(upload)
+    evidence = Evidence(
+        update=update,
+        original_name=get_valid_filename(Path(upload.name).name)[:200] or "evidence",
+        extension=extension,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    evidence.file.save(evidence.original_name, upload, save=False)
+    evidence.save()
+    return evidence
 
 
 def action_progress_refresh(*, action: Action) -> None:
     """Make the action's own status, percent and revised target date those of its latest
     counted update, the shortcut every live list reads."""
-    counted = ProgressUpdate.objects.counted().filter(action=action).order_by("-recorded_at", "-pk")
+    counted = action.updates.counted().order_by("-recorded_at", "-pk")
     latest = counted.first()
     revised = counted.filter(revised_target_date__isnull=False).first()
     fields = {
@@ -109,6 +140,45 @@ def action_progress_refresh(*, action: Action) -> None:
     for name, value in fields.items():
         setattr(action, name, value)
     action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
+
+
+class ReviewRefused(Exception):
+    """The update was no longer waiting for approval (someone else accepted or returned it)."""
+
+
+@transaction.atomic
+def _progress_update_review(
+    *, update: ProgressUpdate, by, approval: Approval, reason: str
+) -> ProgressUpdate:
+    if not update.action.can_approve(by):
+        raise PermissionError(f"{by} may not approve updates to action {update.action_id}")
+    # Compare-and-swap on the state: two approvers clicking at once decide it once.
+    claimed = ProgressUpdate.objects.filter(pk=update.pk, approval=Approval.SUBMITTED).update(
+        approval=approval, reviewed_by=by, reviewed_at=timezone.now(), review_reason=reason
+    )
+    if not claimed:
+        raise ReviewRefused(f"Update {update.pk} is no longer waiting for approval.")
+    update.refresh_from_db()
+    # Open update forms on the action must see that its status may have moved.
+    _claim(Action, pk=update.action_id, seen_version=None)
+    action_progress_refresh(action=update.action)
+    return update
+
+
+def progress_update_accept(*, update: ProgressUpdate, by, note: str = "") -> ProgressUpdate:
+    """Accept a submitted update: from now on it counts in the dashboard, exports and reports,
+    and becomes the action's status if it is the latest that counts."""
+    return _progress_update_review(update=update, by=by, approval=Approval.ACCEPTED, reason=note)
+
+
+def progress_update_return(*, update: ProgressUpdate, by, reason: str) -> ProgressUpdate:
+    """Send a submitted update back to its author with a reason; it never counts, and the
+    action goes to the top of the author's to-do list until a new update is recorded."""
+    if not reason.strip():
+        raise ValueError("A returned update needs a reason.")
+    return _progress_update_review(
+        update=update, by=by, approval=Approval.RETURNED, reason=reason.strip()
+    )
 
 
 def _milestone_save_complete(milestone: Milestone, *, completed_on: dt.date, by) -> None:
@@ -142,15 +212,41 @@ def milestone_complete(
 
 @transaction.atomic
 def action_lead_reassign(
-    *, action: Action, lead_officer, by, seen_version: int, seen_at: dt.datetime | None = None
+    *,
+    action: Action,
+    lead_officer,
+    by,
+    seen_version: int,
+    seen_at: dt.datetime | None = None,
+    reason: str = "",
+    base_url: str = "",
 ) -> Action:
-    """Give the action a new lead officer, recorded in its history against ``by``."""
+    """Give the action a new lead officer, recorded in its history against ``by`` with the
+    reason, and email the new lead once the change is saved."""
     if not _claim(Action, pk=action.pk, seen_version=seen_version):
         raise _conflict(action=action, since=seen_at)
     action.refresh_from_db()
     action.lead_officer = lead_officer
     action._history_user = by
+    action._change_reason = reason[:100]  # simple-history's column is 100 characters
     action.save(update_fields=["lead_officer"])
+    if lead_officer.email:
+        by_name = by.get_full_name() or by.get_username()
+        link = f"\n\n{base_url.rstrip('/')}{action.get_absolute_url()}" if base_url else ""
+        message = (
+            f"Dear {lead_officer.get_full_name() or lead_officer.get_username()},\n\n"
+            f"{by_name} has made you the lead officer of action {action.reference}:\n"
+            f"{action.description[:300]}\n\nWhy: {reason}{link}\n\n"
+            "It is now on your My actions list in the tracker.\n"
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"You now lead action {action.reference}",
+                message=message,
+                from_email=None,
+                recipient_list=[lead_officer.email],
+            )
+        )
     return action
 
 
@@ -205,13 +301,10 @@ def update_round_close(*, update_round: UpdateRound) -> UpdateRound:
     return update_round
 
 
-def update_reminders_send(
-    *, update_round: UpdateRound, dry_run: bool = False, base_url: str = ""
-) -> dict:
-    """Email each lead officer once, listing their actions still lacking an update this round.
-
-    Returns ``{owner: [actions]}`` for everyone reminded and, under None, outstanding actions
-    that have no lead officer to remind."""
+def update_reminders_plan(*, update_round: UpdateRound, base_url: str = "") -> list[dict]:
+    """Who a reminder would go to now and what it would say, for the preview and for sending:
+    ``[{owner, actions, subject, body}]`` with ``owner`` None for actions nobody leads (they
+    have no ``subject``/``body``). Owners without an email address are listed too."""
     outstanding = (
         update_round.outstanding_actions()
         .select_related("lead_officer", "recommendation__review")
@@ -220,26 +313,66 @@ def update_reminders_send(
     by_owner: dict = {}
     for action in outstanding:
         by_owner.setdefault(action.lead_officer, []).append(action)
+    plan = []
     for owner, actions in by_owner.items():
-        if owner is None or not owner.email or dry_run:
-            continue
-        lines = [
-            f"- {a.reference} {a.description[:120]} "
-            f"(now: {ActionStatus(a.status).label}, {a.percent_complete}%)"
-            + (f"\n  {base_url.rstrip('/')}{a.get_absolute_url()}updates/new/" if base_url else "")
-            for a in actions
-        ]
-        send_mail(
-            subject=f"Progress updates for {update_round.quarter.label} due by "
-            f"{update_round.deadline:%-d %B %Y}",
-            message=(
+        entry = {"owner": owner, "actions": actions, "subject": "", "body": ""}
+        if owner is not None:
+            lines = [
+                f"- {a.reference} {a.description[:120]} "
+                f"(now: {ActionStatus(a.status).label}, {a.percent_complete}%)"
+                + (
+                    f"\n  {base_url.rstrip('/')}{a.get_absolute_url()}updates/new/"
+                    if base_url
+                    else ""
+                )
+                for a in actions
+            ]
+            entry["subject"] = (
+                f"Progress updates for {update_round.quarter.label} due by "
+                f"{update_round.deadline:%-d %B %Y}"
+            )
+            entry["body"] = (
                 f"Dear {display_name(owner)},\n\n"
                 f"Please record a progress update for {update_round.quarter.label} on these "
                 f"actions by {update_round.deadline:%A %-d %B %Y}:\n\n"
                 + "\n".join(lines)
                 + "\n\nSign in to the tracker and open My actions to add each update.\n"
-            ),
+            )
+        plan.append(entry)
+    return plan
+
+
+def update_reminders_send(
+    *, update_round: UpdateRound, dry_run: bool = False, base_url: str = "", sent_by=None
+) -> dict:
+    """Email each lead officer once, listing their actions still lacking an update this round,
+    and record each email sent (``UpdateReminder``: who was chased when, and by whom).
+
+    Returns ``{owner: [actions]}`` for everyone reminded and, under None, outstanding actions
+    that have no lead officer to remind."""
+    plan = update_reminders_plan(update_round=update_round, base_url=base_url)
+    for entry in plan:
+        owner = entry["owner"]
+        if owner is None or not owner.email or dry_run:
+            continue
+        send_mail(
+            subject=entry["subject"],
+            message=entry["body"],
             from_email=None,
             recipient_list=[owner.email],
         )
-    return by_owner
+        UpdateReminder.objects.create(
+            update_round=update_round,
+            recipient=owner,
+            email=owner.email,
+            action_count=len(entry["actions"]),
+            sent_by=sent_by,
+        )
+    return {entry["owner"]: entry["actions"] for entry in plan}
+
+
+def council_approval_set(*, council, updates_need_approval: bool) -> None:
+    """Switch approval on or off. Updates already submitted keep waiting either way: switching
+    off does not make unreviewed updates count behind the approvers' backs."""
+    type(council).objects.filter(pk=council.pk).update(updates_need_approval=updates_need_approval)
+    council.updates_need_approval = updates_need_approval

@@ -183,6 +183,12 @@ class RecommendationTable(tables.Table):
         sequence = fields
         order_by = ("review",)
         empty_text = "No recommendations match these filters."
+        template_name = "actions/_recommendation_table.html"
+
+    @property
+    def grouped_by_review(self) -> bool:
+        """Heading rows per review make sense only while rows are in review order."""
+        return not self.order_by or self.order_by[0].bare == "review"
 
     def render_reference(self, record):
         return record.reference

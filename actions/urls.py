@@ -19,9 +19,27 @@ urlpatterns = [
         name="milestone_complete",
     ),
     path("<int:pk>/reassign/", views.ActionReassignView.as_view(), name="action_reassign"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("approvals/", views.ApprovalQueueView.as_view(), name="approval_queue"),
+    path("approvals/setting/", views.CouncilApprovalView.as_view(), name="approval_setting"),
+    path(
+        "updates/<int:update_pk>/accept/",
+        views.ProgressUpdateAcceptView.as_view(),
+        name="update_accept",
+    ),
+    path(
+        "updates/<int:update_pk>/return/",
+        views.ProgressUpdateReturnView.as_view(),
+        name="update_return",
+    ),
     path("rounds/", views.UpdateRoundListView.as_view(), name="round_list"),
     path("rounds/new/", views.UpdateRoundCreateView.as_view(), name="round_create"),
     path("rounds/<int:pk>/", views.UpdateRoundDetailView.as_view(), name="round_detail"),
     path("rounds/<int:pk>/remind/", views.UpdateRoundRemindView.as_view(), name="round_remind"),
     path("rounds/<int:pk>/close/", views.UpdateRoundCloseView.as_view(), name="round_close"),
+    path(
+        "rounds/<int:pk>/reminders/",
+        views.UpdateRoundRemindersView.as_view(),
+        name="round_reminders",
+    ),
 ]

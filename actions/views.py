@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -9,18 +9,26 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.roles import PerformanceTeamRequiredMixin, refuse
+from accounts.roles import (
+    PerformanceTeamRequiredMixin,
+    approves_updates,
+    is_performance_team,
+    refuse,
+)
 from actions import history
+from actions.choices import Approval, TaskState
 from actions.filtersets import ActionFilterSet, MyActionFilterSet, RecommendationFilterSet
 from actions.forms import (
     ActionReassignForm,
+    CouncilApprovalForm,
     MilestoneCompleteForm,
     ProgressUpdateCorrectForm,
     ProgressUpdateForm,
+    ProgressUpdateReturnForm,
     ReminderForm,
     UpdateRoundForm,
 )
-from actions.models import Action, Milestone, UpdateRound
+from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateRound, start_of_day
 from actions.selectors import (
     quarter_days,
     recommendation_detail,
@@ -31,10 +39,16 @@ from actions.selectors import (
 )
 from actions.services import (
     EditConflict,
+    ReviewRefused,
     action_lead_reassign,
+    council_approval_set,
     milestone_complete,
+    progress_update_accept,
     progress_update_correct,
     progress_update_create,
+    progress_update_return,
+    update_reminders_plan,
+    update_reminders_send,
     update_round_close,
     update_round_open,
 )
@@ -68,7 +82,14 @@ class ActionListView(SafeExportMixin, SingleTableMixin, FilterView):
         )
 
     def get_table_kwargs(self):
-        return {"extra_columns": [("direction", DirectionColumn())]}
+        return {
+            "extra_columns": [("direction", DirectionColumn())],
+            # What the plan says first, so it shows without scrolling; who and where after.
+            "sequence": (
+                "reference", "description", "status", "percent_complete", "target_date",
+                "direction", "...",
+            ),
+        }  # fmt: skip
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -91,7 +112,9 @@ class ActionDetailView(DetailView):
                 "directorate",
                 "portfolio",
             )
-            .prefetch_related("milestones", "updates__author")
+            .prefetch_related(
+                "milestones", "updates__author", "updates__reviewed_by", "updates__evidence"
+            )
             .as_at(timezone.localdate())
         )
 
@@ -181,7 +204,8 @@ class MyActionsView(SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        update_round = UpdateRound.objects.current_for(council_of(user))
+        today = timezone.localdate()
+        quarter, due, update_round = UpdateRound.objects.reporting_period(council_of(user), today)
         outstanding = []
         if update_round is not None:
             outstanding = list(
@@ -194,10 +218,36 @@ class MyActionsView(SingleTableMixin, FilterView):
         return super().get_context_data(
             update_round=update_round,
             outstanding=outstanding,
-            quarter=FinancialQuarter.containing(timezone.localdate()),
+            quarter=quarter,
+            due=due,
+            **self.to_do(quarter=quarter, today=today),
             show_sample_banner=self.object_list.filter(is_sample=True).exists(),
             **kwargs,
         )
+
+    def to_do(self, *, quarter: FinancialQuarter, today) -> dict:
+        """The quarter's to-do list: open actions already begun, returned ones first, then
+        those to do, then those done; complete and closed actions apart, to fold away."""
+        actions = list(
+            self.get_queryset()
+            .with_task_state(quarter)
+            .prefetch_related(None)
+            .order_by("recommendation__review__onsite_start", "recommendation__number", "reference")
+        )
+        order = list(TaskState)
+        tasks = sorted(
+            (
+                a
+                for a in actions
+                if not a.status_choice.is_done and not (a.start_date and a.start_date > quarter.end)
+            ),
+            key=lambda a: order.index(a.task_state),
+        )
+        return {
+            "tasks": tasks,
+            "to_update": sum(a.task_state.needs_doing for a in tasks),
+            "finished": [a for a in actions if a.status_choice.is_done],
+        }
 
 
 class ProgressUpdateCreateView(ActionEditMixin, FormView):
@@ -206,15 +256,33 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
     form_class = ProgressUpdateForm
     template_name = "actions/progressupdate_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        request.navigation_section = "actions:my_actions"
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        latest = self.action.updates.select_related("author").order_by("-recorded_at").first()
-        return super().get_context_data(latest=latest, **kwargs)
+        updates = self.action.updates.select_related("author", "reviewed_by")
+        quarter, _, _ = UpdateRound.objects.reporting_period(
+            council_of(self.request.user), timezone.localdate()
+        )
+        latest = updates.order_by("-recorded_at", "-pk").first()
+        return super().get_context_data(
+            latest=latest,
+            # What was reported for the quarter before: shown beside each field to compare.
+            last_quarter=updates.counted()
+            .filter(recorded_at__lt=start_of_day(quarter.start))
+            .order_by("-recorded_at", "-pk")
+            .first(),
+            returned=latest if latest and latest.approval == Approval.RETURNED else None,
+            needs_approval=self.action.needs_approval_from(self.request.user),
+            **kwargs,
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
-        refused = self.saved(
-            form,
-            lambda: progress_update_create(
+
+        def create():
+            self.update = progress_update_create(
                 action=self.action,
                 author=self.request.user,
                 status=data["status"],
@@ -226,14 +294,17 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
                 completed_milestones=form.completed_milestones(),
                 revised_target_date=data["revised_target_date"],
                 target_revision_reason=data["target_revision_reason"],
-            ),
-        )
+                evidence_files=[data["evidence_file"]] if data.get("evidence_file") else [],
+            )
+
+        refused = self.saved(form, create)
         if refused:
             return refused
         completed = len(form.completed_milestones())
         done = f", with {completed} milestone{pluralize(completed)} completed" if completed else ""
+        saved = "submitted for approval" if self.update.approval == Approval.SUBMITTED else "saved"
         messages.success(
-            self.request, f"Your update to {self.action.reference} has been saved{done}."
+            self.request, f"Your update to {self.action.reference} has been {saved}{done}."
         )
         return redirect("actions:my_actions")
 
@@ -303,6 +374,8 @@ class ActionReassignView(ActionEditMixin, FormView):
                 by=self.request.user,
                 seen_version=data["version"],
                 seen_at=data["seen_at"],
+                reason=data["reason"],
+                base_url=self.request.build_absolute_uri("/"),
             ),
         )
         if refused:
@@ -345,6 +418,144 @@ class ProgressUpdateCorrectView(ActionEditMixin, FormView):
             self.request, f"Correction to {self.action.reference} added to its history."
         )
         return redirect(self.action)
+
+
+class EvidenceDownloadView(View):
+    """Send an evidence file as a download (never shown inline), only to people who may see
+    its action; anyone else gets a 404, as for the action itself."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            Evidence.objects.filter(update__action__in=Action.objects.visible_to(request.user)),
+            pk=pk,
+        )
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.download_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class ApprovalQueueView(ListView):
+    """Submitted updates waiting for this director or the performance team, oldest first."""
+
+    template_name = "actions/progressupdate_approval_list.html"
+    context_object_name = "updates"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not approves_updates(request.user):
+            refuse(request, "approval queue: directors and the performance team only")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            ProgressUpdate.objects.awaiting_approval_by(self.request.user)
+            .select_related("author", "action__recommendation__review", "action__directorate")
+            .order_by("recorded_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        council = council_of(self.request.user)
+        return super().get_context_data(
+            council=council,
+            can_set=is_performance_team(self.request.user),
+            **kwargs,
+        )
+
+
+class ProgressUpdateReviewMixin:
+    """Find a submitted update in the person's council; only those who may approve it pass."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.update = get_object_or_404(
+            ProgressUpdate.objects.filter(
+                action__in=Action.objects.visible_to(request.user)
+            ).select_related("action__recommendation__review", "author"),
+            pk=kwargs["update_pk"],
+        )
+        if not self.update.action.can_approve(request.user):
+            refuse(request, f"can_approve refused on update {self.update.pk}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def already_reviewed(self):
+        messages.error(
+            self.request,
+            f"The update to {self.update.action.reference} was already "
+            f"{self.update.get_approval_display().lower()}; nothing was changed.",
+        )
+        return redirect("actions:approval_queue")
+
+
+class ProgressUpdateAcceptView(ProgressUpdateReviewMixin, View):
+    """Accept a submitted update: it counts from now on."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, update_pk):
+        try:
+            progress_update_accept(update=self.update, by=request.user)
+        except ReviewRefused:
+            self.update.refresh_from_db()
+            return self.already_reviewed()
+        messages.success(
+            request,
+            f"Update to {self.update.action.reference} by "
+            f"{self.update.author.get_full_name() or self.update.author.get_username()} accepted: "
+            "it now counts.",
+        )
+        return redirect("actions:approval_queue")
+
+
+class ProgressUpdateReturnView(ProgressUpdateReviewMixin, FormView):
+    """Return a submitted update to its author with a reason."""
+
+    form_class = ProgressUpdateReturnForm
+    template_name = "actions/progressupdate_return.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(update=self.update, action=self.update.action, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            progress_update_return(
+                update=self.update, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ReviewRefused:
+            self.update.refresh_from_db()
+            return self.already_reviewed()
+        messages.success(
+            self.request,
+            f"Update to {self.update.action.reference} returned to "
+            f"{self.update.author.get_full_name() or self.update.author.get_username()}.",
+        )
+        return redirect("actions:approval_queue")
+
+
+class CouncilApprovalView(PerformanceTeamRequiredMixin, FormView):
+    """The performance team decides whether officers' updates need approval."""
+
+    form_class = CouncilApprovalForm
+    template_name = "actions/council_approval_form.html"
+
+    def get_initial(self):
+        council = council_of(self.request.user)
+        return {"updates_need_approval": "yes" if council.updates_need_approval else "no"}
+
+    def form_valid(self, form):
+        council = council_of(self.request.user)
+        on = form.cleaned_data["updates_need_approval"]
+        council_approval_set(council=council, updates_need_approval=on)
+        messages.success(
+            self.request,
+            "Officers' updates now need approval before they count."
+            if on
+            else "Officers' updates now count as soon as they are saved.",
+        )
+        return redirect("actions:approval_queue")
 
 
 class UpdateRoundListView(PerformanceTeamRequiredMixin, ListView):
@@ -407,7 +618,13 @@ class UpdateRoundDetailView(PerformanceTeamRequiredMixin, DetailView):
             run_after__isnull=False,
         ).order_by("run_after")
         kwargs.setdefault("reminder_form", ReminderForm())
-        return super().get_context_data(outstanding=outstanding, scheduled=scheduled, **kwargs)
+        return super().get_context_data(
+            outstanding=outstanding,
+            scheduled=scheduled,
+            progress=self.object.progress(),
+            reminders=self.object.reminders.select_related("recipient", "sent_by"),
+            **kwargs,
+        )
 
 
 class UpdateRoundRemindView(UpdateRoundDetailView):
@@ -436,18 +653,65 @@ class UpdateRoundRemindView(UpdateRoundDetailView):
         return self.render_to_response(self.get_context_data(reminder_form=form))
 
 
-class UpdateRoundCloseView(PerformanceTeamRequiredMixin, View):
-    """Close a round: it stops showing on My actions."""
 
-    http_method_names = ["post"]
+class UpdateRoundMixin:
+    """One round of the person's council (another council's is a 404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_performance_team(request.user):
+            refuse(request, "performance team only")
+        self.update_round = get_object_or_404(
+            UpdateRound.objects.filter(council=council_of(request.user)), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UpdateRoundCloseView(UpdateRoundMixin, TemplateView):
+    """Close a round, after a confirmation page: it stops showing on My actions."""
+
+    template_name = "actions/updateround_close.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            update_round=self.update_round, progress=self.update_round.progress(), **kwargs
+        )
 
     def post(self, request, pk):
-        update_round = get_object_or_404(
-            UpdateRound.objects.filter(council=council_of(request.user)), pk=pk
-        )
-        update_round_close(update_round=update_round)
-        messages.success(request, f"Round for {update_round.quarter.label} closed.")
+        update_round_close(update_round=self.update_round)
+        messages.success(request, f"Round for {self.update_round.quarter.label} closed.")
         return redirect("actions:round_list")
+
+
+class UpdateRoundRemindersView(UpdateRoundMixin, TemplateView):
+    """Preview the reminder emails and their recipients, then send them."""
+
+    template_name = "actions/updateround_reminders.html"
+
+    def base_url(self) -> str:
+        return self.request.build_absolute_uri("/")
+
+    def get_context_data(self, **kwargs):
+        plan = update_reminders_plan(update_round=self.update_round, base_url=self.base_url())
+        return super().get_context_data(
+            update_round=self.update_round,
+            recipients=[e for e in plan if e["owner"] is not None and e["owner"].email],
+            no_email=[e for e in plan if e["owner"] is not None and not e["owner"].email],
+            unassigned=[a for e in plan if e["owner"] is None for a in e["actions"]],
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        if not self.update_round.is_open:
+            messages.error(request, "This round is closed: no reminders were sent.")
+            return redirect(self.update_round)
+        by_owner = update_reminders_send(
+            update_round=self.update_round, base_url=self.base_url(), sent_by=request.user
+        )
+        sent = sum(1 for owner in by_owner if owner is not None and owner.email)
+        messages.success(
+            request, f"Reminder{pluralize(sent)} sent to {sent} lead officer{pluralize(sent)}."
+        )
+        return redirect(self.update_round)
 
 
 class OverviewView(TemplateView):

@@ -288,7 +288,7 @@ def document_context(
         "milestones_due": milestones_due,
         "exceptions": exceptions_of(recommendations, milestones_due, quarter),
         "summary_figures": summary_figures(
-            headline, _recommendation_counts(recommendations), quarter["end"]
+            headline, _recommendation_counts(recommendations), _date(snapshot["as_at"])
         ),
         "core_purpose": core_purpose_of(front_sheet),
         "narrative": {

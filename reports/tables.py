@@ -24,7 +24,8 @@ class CabinetReportTable(tables.Table):
     class Meta:
         model = CabinetReport
         fields = ["quarter", "meeting_date", "status", "issued_at"]
-        sequence = [*fields, "download"]
+        # The PDF right after the report's name, so it is on screen on a phone (375 px).
+        sequence = ["quarter", "download", "status", "meeting_date", "issued_at"]
         order_by = ("-quarter",)
         empty_text = "No Cabinet reports yet."
 

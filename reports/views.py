@@ -4,7 +4,7 @@ steps from draft to issued. Other roles never see an edit control and get 403 if
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -238,7 +238,19 @@ class CabinetReportRenderView(_ReportJob):
 
 
 class CabinetReportIssueView(_ReportJob):
+    """GET: a confirmation page saying what issuing does; POST: issue it (a worker renders the
+    final PDF and Word file while the person watches)."""
+
     task, kind = tasks.cabinet_report_issue, JobKind.REPORT_ISSUE
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_report()
+        return render(
+            request,
+            "reports/cabinet_report_issue.html",
+            {"report": report, "quarter": report.period.quarter},
+        )
 
 
 class CabinetReportCorrectView(_ReportAction):

@@ -13,6 +13,12 @@ class Council(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=60, unique=True)
+    updates_need_approval = models.BooleanField(
+        "officers' updates need approval",
+        default=False,
+        help_text="When on, an officer's progress update is Submitted and counts only once the "
+        "director of the action's directorate or the performance team accepts it.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -266,7 +266,7 @@ def test_the_second_of_two_people_completing_one_milestone_is_refused(personas, 
 
 
 def test_a_director_reassigns_the_lead_within_the_directorate_and_the_history_shows_it(
-    personas, council, directorate, action
+    personas, council, directorate, action, django_capture_on_commit_callbacks, mailoutbox
 ):
     director = personas[Role.DIRECTOR]
     colleague = person_ensure(
@@ -279,16 +279,27 @@ def test_a_director_reassigns_the_lead_within_the_directorate_and_the_history_sh
     )
     client = signed_in(director)
     url = reverse("actions:action_reassign", kwargs={"pk": action.pk})
-    response = client.post(url, opened(client, url) | {"lead_officer": colleague.pk})
+    colleague.email = "sam@example.org"
+    colleague.save()
+    no_reason = client.post(url, opened(client, url) | {"lead_officer": colleague.pk})
+    assert "Enter why the lead officer is changing" in no_reason.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            opened(client, url) | {"lead_officer": colleague.pk, "reason": "Moved to finance."},
+        )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.lead_officer == colleague and action.version == 2
+    assert [m.to for m in mailoutbox] == [["sam@example.org"]]
+    assert "Moved to finance." in mailoutbox[0].body and action.reference in mailoutbox[0].body
     record = action.history.latest()
     assert record.history_user == director
     page = client.get(action.get_absolute_url()).content.decode()
     assert "Changes to this action" in page
     assert "lead officer changed from <strong>Action Persona</strong> to" in page
     assert "<strong>Sam Colleague</strong>" in page
+    assert "Reason: Moved to finance." in page
 
 
 def test_a_director_cannot_hand_an_action_to_someone_outside_the_directorate(
@@ -310,7 +321,9 @@ def test_a_reassignment_based_on_an_old_page_is_refused_after_an_update(personas
     stale = opened(director, url)
     update = opened(officer, update_url(action))
     officer.post(update_url(action), update | {"status": "on_track", "percent_complete": "5"})
-    refused = director.post(url, stale | {"lead_officer": personas[Role.DIRECTOR].pk})
+    refused = director.post(
+        url, stale | {"lead_officer": personas[Role.DIRECTOR].pk, "reason": "Leaving."}
+    )
     assert refused.status_code == 200
     assert "added a progress update" in refused.content.decode()
 

@@ -151,3 +151,20 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_actions_worsened_links_to_the_actions_table_filtered_by_direction(
+    plan, cabinet_member, client, clock
+):
+    review, actions = plan
+    client.force_login(cabinet_member)
+    page = client.get(reverse("dashboard:dashboard"), {"review": review.slug}).content.decode()
+    link = f"{reverse('actions:action_list')}?review={review.pk}&amp;direction=worsened"
+    assert f'href="{link}"><strong>2</strong> actions' in page
+    listed = client.get(
+        reverse("actions:action_list"), {"review": review.pk, "direction": "worsened"}
+    )
+    worsened = {row.record.pk for row in listed.context["table"].rows}
+    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    assert len(worsened) == dict(board.directions)[Direction.WORSENED] == 2
+    assert all(ActionStatus(a.status) == ActionStatus.AT_RISK for a in actions if a.pk in worsened)

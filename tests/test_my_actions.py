@@ -100,6 +100,7 @@ def test_it_groups_rows_by_review_and_recommendation(client, officer, review):
     earlier = make_actions(review, officer, 1, start_number=2)[0]
     client.force_login(officer)
     page = client.get(reverse("actions:my_actions")).content.decode()
+    page = page[page.index("<table") :]  # the table of all actions, below the to-do list
     assert page.count('class="govuk-table__row app-group-row"') == 2
     assert page.index(">R2</a>") < page.index(earlier.reference) < page.index(">R9</a>")
     assert page.index(">R9</a>") < page.index(later.reference)
@@ -181,7 +182,10 @@ def test_the_performance_team_opens_a_round_and_owners_see_what_is_outstanding(
     client.force_login(officer)
     page = client.get(reverse("actions:my_actions"))
     assert page.context["outstanding"] == [outstanding]
-    assert f"Updates for {current_quarter.label} are due by" in page.content.decode()
+    assert (
+        f"The performance team has asked for updates for {current_quarter.label} by"
+        in page.content.decode()
+    )
 
 
 def test_a_second_open_round_for_the_same_quarter_is_refused(
@@ -267,3 +271,102 @@ def test_reminders_email_each_owner_once_listing_their_outstanding_actions(
     assert up_to_date.reference not in by_recipient["colleague@example.org"].body
     assert current_quarter.label in by_recipient["officer@example.org"].subject
     assert "3 outstanding action(s); emailed 2 owner(s)." in out.getvalue()
+
+
+def test_it_is_the_quarters_to_do_list_with_a_count_and_finished_actions_folded_away(
+    client, officer, review, council, personas, current_quarter
+):
+    to_do, updated, finished = make_actions(review, officer, 3)
+    to_do.updates.update(recorded_at=at(current_quarter.previous().end))
+    progress_update_create(
+        action=finished, author=officer, status="complete", percent_complete=100,
+        commentary="Done and dusted.",
+    )  # fmt: skip
+    deadline = current_quarter.end
+    update_round_open(
+        council=council, quarter=current_quarter, deadline=deadline,
+        opened_by=personas[Role.PERFORMANCE],
+    )  # fmt: skip
+    client.force_login(officer)
+    response = client.get(reverse("actions:my_actions"))
+    page = response.content.decode()
+    assert [a.pk for a in response.context["tasks"]] == [to_do.pk, updated.pk]
+    assert [a.task_state.label for a in response.context["tasks"]] == ["To do", "Updated"]
+    assert f"1 of 2 to update by {deadline:%-d %B %Y}" in page
+    assert "Complete and closed actions (1)" in page
+    assert page.index("Complete and closed actions") < page.index(f">{finished.reference}<")
+    add_update = reverse("actions:update_create", args=[to_do.pk])
+    assert f'data-module="govuk-button" href="{add_update}">Add update' in page
+
+
+def test_the_update_form_shows_last_quarters_status_percent_and_commentary(
+    client, officer, review, current_quarter
+):
+    action = make_actions(review, officer, 1)[0]
+    action.updates.update(
+        recorded_at=at(current_quarter.previous().end), commentary="Board agreed the scope."
+    )
+    client.force_login(officer)
+    page = client.get(reverse("actions:update_create", args=[action.pk])).content.decode()
+    assert f"Last quarter ({current_quarter.previous().end:%-d %B %Y})" in page
+    assert "Last quarter: 10%." in page
+    assert "Board agreed the scope." in page
+
+
+def test_the_round_page_shows_progress_and_sends_previewed_reminders_it_then_lists(
+    client, personas, council, review, current_quarter
+):
+    officer = personas[Role.OFFICER]
+    officer.email = "officer@example.org"
+    officer.save()
+    _updated, outstanding = make_actions(review, officer, 2)
+    outstanding.updates.update(recorded_at=at(current_quarter.previous().end))
+    performance = personas[Role.PERFORMANCE]
+    update_round = update_round_open(
+        council=council, quarter=current_quarter, deadline=current_quarter.end,
+        opened_by=performance,
+    )  # fmt: skip
+    client.force_login(performance)
+    page = client.get(update_round.get_absolute_url()).content.decode()
+    assert "1 of 2 updated, 0 returned, 1 not started" in page
+    assert "Nobody has been chased in this round yet." in page
+
+    preview = client.get(reverse("actions:round_reminders", args=[update_round.pk]))
+    text = preview.content.decode()
+    assert "officer@example.org" in text and outstanding.reference in text
+    assert f"Subject: Progress updates for {current_quarter.label}" in text
+    assert mail.outbox == [], "the preview sends nothing"
+
+    response = client.post(reverse("actions:round_reminders", args=[update_round.pk]))
+    assert response["Location"] == update_round.get_absolute_url()
+    assert [m.to for m in mail.outbox] == [["officer@example.org"]]
+    assert outstanding.reference in mail.outbox[0].body
+    reminder = update_round.reminders.get()
+    assert (reminder.recipient, reminder.sent_by, reminder.action_count) == (
+        officer, performance, 1,
+    )  # fmt: skip
+    page = client.get(update_round.get_absolute_url()).content.decode()
+    assert "officer@example.org" in page and "Nobody has been chased" not in page
+
+
+def test_closing_a_round_asks_for_confirmation_first(client, personas, council, current_quarter):
+    update_round = update_round_open(
+        council=council, quarter=current_quarter, deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )  # fmt: skip
+    client.force_login(personas[Role.PERFORMANCE])
+    confirm = client.get(reverse("actions:round_close", args=[update_round.pk]))
+    assert "Are you sure you want to close this round?" in confirm.content.decode()
+    update_round.refresh_from_db()
+    assert update_round.is_open
+    client.post(reverse("actions:round_close", args=[update_round.pk]))
+    update_round.refresh_from_db()
+    assert not update_round.is_open
+
+
+def test_the_update_form_is_part_of_my_actions_in_the_navigation_too(client, officer, review):
+    action = make_actions(review, officer, 1)[0]
+    client.force_login(officer)
+    response = client.get(reverse("actions:update_create", args=[action.pk]))
+    active = [item["label"] for item in response.context["navigation"] if item["active"]]
+    assert active == ["My actions"]

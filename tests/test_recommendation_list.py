@@ -166,3 +166,17 @@ def test_a_harmless_cell_is_exported_as_it_is(client, council, cabinet_member):
     client.force_login(cabinet_member)
     table = export(client, "reviews:recommendation_list", "csv")
     assert table[1][1] == "Plain – words 5"
+
+
+def test_the_filters_sit_in_a_panel_above_the_table_with_checkboxes_a_count_and_all_reviews(
+    client, officer
+):
+    from django.urls import reverse
+
+    client.force_login(officer)
+    page = client.get(reverse("reviews:recommendation_list")).content.decode()
+    assert 'class="govuk-details app-filter-panel"' in page
+    assert page.index("app-filter-panel") < page.index("<table")
+    assert ">All reviews</option>" in page and "---------" not in page
+    assert 'type="checkbox" value="on_track"' in page
+    assert 'id="result-count"' in page

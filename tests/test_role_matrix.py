@@ -125,6 +125,15 @@ EXPECTATIONS = {
     # Sign-in with the council's identity provider is off unless configured (test_oidc.py).
     "oidc_authentication_init": {"get": everyone(404, anonymous=404)},
     "oidc_authentication_callback": {"get": everyone(404, anonymous=404)},
+    # The service's own pages are for everyone, signed in or not.
+    "service:accessibility": {"get": everyone(200, anonymous=200)},
+    "service:privacy": {"get": everyone(200, anonymous=200)},
+    "service:cookies": {"get": everyone(200, anonymous=200)},
+    "service:help": {"get": everyone(200, anonymous=200)},
+    "service:help_page": {
+        "kwargs": lambda w: {"slug": "officers"},
+        "get": everyone(200, anonymous=200),
+    },
     # Reading is open to every signed-in role.
     "reviews:overview": {"get": everyone(200)},
     "reviews:review_detail": {"kwargs": lambda w: {"slug": w.review.slug}, "get": everyone(200)},
@@ -155,6 +164,23 @@ EXPECTATIONS = {
         "get": only({PERF: 200}),
         "post": only({PERF: 200}),
     },
+    # Evidence files go to whoever may see the action (tests/test_evidence.py has real files).
+    "actions:evidence_download": {"kwargs": lambda w: {"pk": NO_SUCH}, "get": everyone(404)},
+    # Approval: directors and the performance team; deciding one update is for the director of
+    # its directorate and the performance team. The world's update needs no approval, so
+    # accepting it is refused with a message (302), and an empty reason re-shows the form.
+    "actions:approval_queue": {"get": only({DIR_SAME: 200, DIR_OTHER: 200, PERF: 200})},
+    "actions:approval_setting": {"get": only({PERF: 200}), "post": only({PERF: 200})},
+    "actions:update_accept": {
+        "kwargs": lambda w: {"update_pk": w.action.updates.get().pk},
+        "get": only({DIR_SAME: 405, PERF: 405}),
+        "post": only({DIR_SAME: 302, PERF: 302}),
+    },
+    "actions:update_return": {
+        "kwargs": lambda w: {"update_pk": w.action.updates.get().pk},
+        "get": only({DIR_SAME: 200, PERF: 200}),
+        "post": only({DIR_SAME: 200, PERF: 200}),
+    },
     # Update rounds are the performance team's.
     "actions:round_list": {"get": only({PERF: 200})},
     "actions:round_create": {"get": only({PERF: 200}), "post": only({PERF: 200})},
@@ -173,7 +199,12 @@ EXPECTATIONS = {
     "jobs:job_retry": {"kwargs": _job, "post": only({PERF: 302}, otherwise=404)},
     "actions:round_close": {
         "kwargs": lambda w: {"pk": w.update_round.pk},
-        "get": only({PERF: 405}),
+        "get": only({PERF: 200}),  # the confirmation page
+        "post": only({PERF: 302}),
+    },
+    "actions:round_reminders": {
+        "kwargs": lambda w: {"pk": w.update_round.pk},
+        "get": only({PERF: 200}),  # the preview
         "post": only({PERF: 302}),
     },
     # Imports (the imports helper: refine these rows with real records when you can).
@@ -223,6 +254,7 @@ EXPECTATIONS = {
     },
     "reports:cabinet_report_issue": {
         "kwargs": lambda w: _report(w, issued=False),
+        "get": only({PERF: 200}, otherwise=MISSING),  # the confirmation page
         "post": only({PERF: 302}),  # no PDF yet: back to the report with the reason
     },
     "reports:cabinet_report_correct": {

@@ -74,7 +74,9 @@ def test_no_object_of_another_council_is_reachable_by_url(
     detail_urls = sorted(
         url
         for url, response in theirs.items()
-        if response.status_code == 200 and resolve(url.split("?")[0]).kwargs
+        if response.status_code == 200
+        and (match := resolve(url.split("?")[0])).kwargs
+        and match.namespace != "service"  # help pages are the same for every council
     )
     assert len(detail_urls) >= 3, detail_urls
     client = Client()

@@ -7,4 +7,5 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "council_short_name": settings.COUNCIL_SHORT_NAME,
         "oidc_enabled": settings.OIDC_ENABLED,  # the sign-in page offers the council account
+        "service_contact_email": settings.SERVICE_CONTACT_EMAIL,
     }

@@ -131,6 +131,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Evidence files on progress updates are stored through the default storage (this folder
+# unless STORAGES says otherwise, e.g. django-storages for S3 or Azure Blob) and are never served
+# from a public URL: only actions.views.EvidenceDownloadView sends them, to who may see them.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+EVIDENCE_MAX_MEGABYTES = env_int("EVIDENCE_MAX_MEGABYTES", 10)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -145,6 +151,8 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "peer-challenge-tracker@localhost")
+# Where people report a problem (accessibility statement, privacy notice, help pages).
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # What the app calls itself and whose branding it wears; a council deploying it sets these.
 SERVICE_NAME = env_str("SERVICE_NAME", "Peer Challenge Tracker")

@@ -29,6 +29,7 @@ urlpatterns = [
         login_not_required(CouncilSignInCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    path("", include("accounts.urls")),  # accessibility, privacy, cookies, help
     path("admin/", admin.site.urls),
     path("actions/", include("actions.urls")),
     path("imports/", include("imports.urls")),

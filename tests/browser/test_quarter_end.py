@@ -1,0 +1,224 @@
+"""Quarter end in a real browser: the officer's to-do list on a phone, an update submitted,
+returned and accepted where the council asks for approval."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from actions.choices import Approval
+from actions.models import Action, ProgressUpdate
+from reviews.models import Council
+from tests.browser.test_accessibility import axe_violations, overflows
+
+PHONE = 375
+
+
+def first_add_update_button(page):
+    return page.locator("a.govuk-button", has_text="Add update").first
+
+
+def assert_fits_and_is_accessible(page, where):
+    assert overflows(page) == [], where
+    assert axe_violations(page) == [], where
+
+
+def test_the_officers_to_do_list_on_a_phone_has_the_button_on_screen(
+    demo_data, new_page, live_server
+):
+    page = new_page(width=PHONE)
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/mine/")
+    assert re.fullmatch(
+        r"\d+ of \d+ to update by \d+ \w+ \d{4}", page.locator("#to-do").inner_text()
+    )
+    button = first_add_update_button(page)
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+    assert box["width"] > PHONE * 0.75, "the button spans the card"
+    assert_fits_and_is_accessible(page, "My actions @375")
+    button.click()
+    page.wait_for_load_state()
+    assert "/updates/new/" in page.url
+    assert_fits_and_is_accessible(page, "update form @375")
+    assert page.console_errors == []
+
+
+def test_an_update_is_submitted_returned_and_accepted(demo_data, new_page, live_server):
+    council = Council.objects.get()
+    council.updates_need_approval = True
+    council.save()
+    officer = get_user_model().objects.get(username="officer")
+    # The demo officer's actions are outside the demo director's directorate, so the
+    # performance team decides here (the director's own queue is tested in test_approval.py).
+    action = Action.objects.owned_by(officer).open().order_by("pk").first()
+    before = (action.status, action.percent_complete)
+
+    page = new_page(width=PHONE)
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/{action.pk}/updates/new/")
+    page.get_by_label("Off track").check()
+    page.get_by_label("Percent complete").fill("35")
+    page.get_by_label("Commentary").fill("Supplier pulled out; re-tendering.")
+    page.get_by_role("button", name="Submit update").click()
+    page.wait_for_load_state()
+    assert "submitted for approval" in page.content()
+    update = ProgressUpdate.objects.filter(action=action).latest("recorded_at")
+    assert update.approval == Approval.SUBMITTED
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == before, "a submitted update never counts"
+
+    approver = new_page()
+    approver.sign_in("performance")
+    approver.get_by_role("link", name="Approvals").click()
+    approver.wait_for_load_state()
+    assert_fits_and_is_accessible(approver, "approval queue @1280")
+    approver.locator(f"#update-{update.pk}").get_by_role("link", name="Return").click()
+    approver.wait_for_load_state()
+    assert_fits_and_is_accessible(approver, "return form @1280")
+    approver.get_by_role("button", name="Return the update").click()
+    approver.wait_for_load_state()
+    assert "Enter why you are returning the update" in approver.content()
+    assert axe_violations(approver) == []
+    approver.get_by_label("Why are you returning this update?").fill("Give the new tender date.")
+    approver.get_by_role("button", name="Return the update").click()
+    approver.wait_for_load_state()
+    assert "returned to" in approver.content()
+
+    page.goto(f"{live_server.url}/actions/mine/")
+    first_card = page.locator("li.govuk-summary-card").first
+    assert "Returned" in first_card.inner_text()
+    assert "Give the new tender date." in first_card.inner_text()
+    assert_fits_and_is_accessible(page, "My actions with a returned update @375")
+    first_card.get_by_role("link", name="Add update").click()
+    page.wait_for_load_state()
+    assert "Your last update was returned" in page.content()
+    page.get_by_label("Off track").check()
+    page.get_by_label("Percent complete").fill("35")
+    page.get_by_label("Commentary").fill("Re-tender closes on 20 January.")
+    page.get_by_role("button", name="Submit update").click()
+    page.wait_for_load_state()
+
+    resubmitted = ProgressUpdate.objects.filter(action=action).latest("recorded_at")
+    approver.goto(f"{live_server.url}/actions/approvals/")
+    approver.set_viewport_size({"width": PHONE, "height": 900})
+    assert_fits_and_is_accessible(approver, "approval queue @375")
+    approver.locator(f"#update-{resubmitted.pk}").get_by_role("button", name="Accept").click()
+    approver.wait_for_load_state()
+    assert "accepted: it now counts" in approver.content()
+    action.refresh_from_db()
+    assert (action.status, action.percent_complete) == ("off_track", 35)
+
+    approver.goto(f"{live_server.url}/actions/{action.pk}/")
+    history = approver.content()
+    assert "Give the new tender date." in history and "Accepted" in history
+    assert page.console_errors == [] and approver.console_errors == []
+
+
+def check_both_widths(page, where):
+    for width in (1280, PHONE):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_fits_and_is_accessible(page, f"{where} @{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_performance_team_chases_from_the_round_page_and_confirms_closing(
+    demo_data, new_page, live_server, mailoutbox
+):
+    page = new_page()
+    page.sign_in("performance")
+    page.get_by_role("link", name="Update rounds").click()
+    page.get_by_role("link", name="Open a round").click()
+    deadline = timezone.localdate() + dt.timedelta(days=14)
+    page.get_by_label("Deadline").fill(deadline.isoformat())  # the current quarter is chosen
+    page.get_by_role("button", name="Open round").click()
+    page.wait_for_load_state()
+    progress = page.locator("#progress").inner_text()
+    assert re.fullmatch(r"\d+ of \d+ updated, \d+ returned, \d+ not started", progress)
+    assert "Nobody has been chased in this round yet." in page.content()
+    check_both_widths(page, "round page")
+
+    page.get_by_role("link", name="Send reminders").click()
+    page.wait_for_load_state()
+    assert "Subject: Progress updates for" in page.content()
+    check_both_widths(page, "reminder preview")
+    assert mailoutbox == [], "the preview sends nothing"
+    page.get_by_role("button", name=re.compile(r"Send \d+ reminders?")).click()
+    page.wait_for_load_state()
+    assert "sent to" in page.content()
+    assert mailoutbox, "reminders were emailed"
+    chased = page.locator("table", has=page.locator("th", has_text="Sent")).inner_text()
+    assert mailoutbox[0].to[0] in chased
+
+    page.get_by_role("link", name="Close this round").click()
+    page.wait_for_load_state()
+    assert "Are you sure you want to close this round?" in page.content()
+    check_both_widths(page, "close confirmation")
+    page.get_by_role("button", name="Close the round").click()
+    page.wait_for_load_state()
+    assert "closed." in page.content()
+    assert page.console_errors == []
+
+
+def test_evidence_is_uploaded_and_downloaded_only_by_people_who_may_see_the_action(
+    demo_data, new_page, live_server, settings, tmp_path
+):
+    from accounts.choices import Role
+    from accounts.services import person_ensure
+    from actions.models import Evidence
+    from tests.factories import CouncilFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    officer = get_user_model().objects.get(username="officer")
+    action = Action.objects.owned_by(officer).open().order_by("pk").first()
+    pdf = tmp_path / "board-paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
+
+    page = new_page(width=PHONE)
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/{action.pk}/updates/new/")
+    page.get_by_label("On track").check()
+    page.get_by_label("Percent complete").fill("40")
+    page.get_by_label("Evidence file (optional)").set_input_files(str(pdf))
+    assert_fits_and_is_accessible(page, "update form with a file @375")
+    page.get_by_role("button", name=re.compile("Save update|Submit update")).click()
+    page.wait_for_load_state()
+    evidence = Evidence.objects.get()
+
+    reader = new_page()
+    reader.sign_in("cabinet")
+    reader.goto(f"{live_server.url}/actions/{action.pk}/")
+    with reader.expect_download() as download:
+        reader.get_by_role("link", name="board-paper.pdf").click()
+    assert download.value.suggested_filename == "board-paper.pdf"
+    assert Path(download.value.path()).read_bytes() == b"%PDF-1.7\n%%EOF\n"
+
+    person_ensure(
+        username="outsider",
+        council=CouncilFactory(short_name="Elsewhere"),
+        role=Role.PERFORMANCE,
+        password="outsider-pass-phrase",
+    )
+    outsider = new_page()
+    outsider.sign_in("outsider", password="outsider-pass-phrase")
+    response = outsider.goto(f"{live_server.url}{evidence.get_absolute_url()}")
+    assert response.status == 404
+    assert page.console_errors == [] and reader.console_errors == []
+
+
+def test_the_dashboards_direction_and_the_reports_pdf_column_are_on_screen_on_a_phone(
+    demo_data, new_page, live_server
+):
+    page = new_page(width=PHONE)
+    page.sign_in("cabinet")
+    page.goto(f"{live_server.url}/")
+    table = page.locator("table", has=page.locator("caption", has_text="Recommendations"))
+    header = table.locator("thead th").last
+    assert "direction of travel" in header.inner_text()
+    box = header.bounding_box()
+    assert box["x"] + box["width"] <= PHONE, box
+    page.goto(f"{live_server.url}/reports/")
+    pdf = page.locator("thead th", has_text="PDF").bounding_box()
+    assert pdf["x"] + pdf["width"] <= PHONE, pdf
