@@ -2,8 +2,8 @@
 cookies and help for each role. Readable without signing in, as the regulations expect."""
 
 from django.conf import settings
-from django.contrib.auth.views import PasswordChangeView
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import PasswordChangeView
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView

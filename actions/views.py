@@ -653,7 +653,6 @@ class UpdateRoundRemindView(UpdateRoundDetailView):
         return self.render_to_response(self.get_context_data(reminder_form=form))
 
 
-
 class UpdateRoundMixin:
     """One round of the person's council (another council's is a 404)."""
 

@@ -138,9 +138,18 @@ def _expected_own(model_admin, user, page, obj):
     return 200 if allowed else 403
 
 
-# Deployment-wide records no council's staff may open: the roles every council shares, and
-# django-axes's sign-in attempts (addresses, not council records).
-DEPLOYMENT_ONLY = {"auth.Group", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+# Deployment-wide records no council's staff may open: the roles every council shares,
+# django-axes's sign-in attempts (addresses, not council records), and the task queue's jobs
+# and results (every council's work passes through one queue; the person who asked follows
+# their job on its own page, /jobs/<id>/, which checks who asked).
+DEPLOYMENT_ONLY = {
+    "auth.Group",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "jobs.Job",
+    "django_tasks_database.DBTaskResult",
+}
 REGISTERED = sorted(
     (ma for ma in admin.site._registry.values() if ma.model._meta.label not in DEPLOYMENT_ONLY),
     key=lambda ma: ma.model._meta.label,

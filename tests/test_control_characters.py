@@ -57,7 +57,7 @@ def test_the_update_form_stores_word_text_with_a_line_break(client, plans, perso
         {
             "version": form["version"].value(),
             "seen_at": form["seen_at"].value(),
-            "status": "on_track",
+            "status": "at_risk",  # its target date has passed: not on track without a new one
             "percent_complete": "50",
             "commentary": PASTED,
         },

@@ -9,7 +9,11 @@ from django.conf import settings
 
 # Lowest first. The project's wiring (settings and the root URLconf) sees every app.
 FLOORS = [
-    {"tracker", "security", "jobs"},  # security: headers and sessions; jobs: the task queue's records
+    {
+        "tracker",
+        "security",
+        "jobs",
+    },  # security: headers and sessions; jobs: the task queue's records
     {"reviews"},
     {"accounts"},
     {"actions"},

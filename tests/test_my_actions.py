@@ -278,6 +278,7 @@ def test_it_is_the_quarters_to_do_list_with_a_count_and_finished_actions_folded_
 ):
     to_do, updated, finished = make_actions(review, officer, 3)
     to_do.updates.update(recorded_at=at(current_quarter.previous().end))
+    finished.milestones.update(completed_on=timezone.localdate())  # complete: none left open
     progress_update_create(
         action=finished, author=officer, status="complete", percent_complete=100,
         commentary="Done and dusted.",

@@ -442,8 +442,10 @@ KNOWSLEY_AS = {
     Role.CABINET: CABINET,
     Role.SCRUTINY: SCRUTINY,
 }
+# A help page's slug names a role, not a council's record: it is the same for every council.
 RECORD_URLS = {name for name, row in EXPECTATIONS.items() if "kwargs" in row} - {
-    "password_reset_confirm"
+    "password_reset_confirm",
+    "service:help_page",
 }
 OTHER_COUNCIL_CASES = [
     (name, method, role)
