@@ -160,13 +160,15 @@ class ProgressUpdateForm(VersionedForm):
         },
     )
 
+    # A text box, not the browser's date picker: typed as people write dates (31/03/2027), and
+    # with the same visible focus as every other GOV.UK input.
     revised_target_date = forms.DateField(
         label="Revised target date (if it has changed)",
         required=False,
-        widget=DateInput,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
         help_text="Needed to record the action as on track once its target date has passed. "
-        "The original target date stays on record beside it.",
-        error_messages={"invalid": "Enter a real date, like 2027-03-31"},
+        "For example, 31/03/2027. The original target date stays on record beside it.",
+        error_messages={"invalid": "Enter a real date, like 31/03/2027"},
     )
     target_revision_reason = forms.CharField(
         label="Why the target date has changed",

@@ -116,7 +116,7 @@ def test_the_performance_team_runs_a_cabinet_report_and_a_cabinet_member_downloa
     page = new_page()
     page.sign_in("performance")
     page.goto(f"{live_server.url}/reports/new/")
-    page.get_by_label("Quarter", exact=True).fill("2026-27-Q2")
+    page.get_by_label("Quarter", exact=True).select_option("2026-27-Q2")  # from the list
     page.get_by_label("Date of the Cabinet meeting").fill("2026-12-09")
     page.get_by_role("button", name="Start the draft").click()
     page.wait_for_load_state()
