@@ -22,13 +22,8 @@ class VersionCheckedAdminForm(forms.ModelForm):
         cleaned = super().clean()
         seen = cleaned.get("seen_version")
         if self.instance.pk and seen is not None:
-            current = (
-                type(self.instance)
-                .objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != seen:
+            records = type(self.instance).objects
+            if not records.is_at_version(pk=self.instance.pk, seen_version=seen):
                 raise ValidationError(
                     f"Someone else changed “{self.instance}” after you opened this page. "
                     "Open it again to see their change, then make yours."

@@ -31,6 +31,7 @@ from accounts.roles import directorate_of, has_role, is_performance_team
 from actions.choices import ActionStatus, Approval, Direction, TaskState, UpdateSource
 from reviews.models import Council, Directorate, Portfolio, Recommendation, council_of
 from tracker.quarters import FinancialQuarter, previous_quarter_end
+from tracker.versioning import VersionedQuerySet
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 COMMENTARY_MAX_LENGTH = 4000
@@ -78,7 +79,7 @@ def _rank_of(field: str):
 DONE_STATUSES = [status.value for status in ActionStatus if status.is_done]
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(VersionedQuerySet):
     def visible_to(self, user):
         """Only the actions of the person's own council."""
         if user.is_superuser:
@@ -174,30 +175,33 @@ class ActionQuerySet(models.QuerySet):
             mine |= Q(directorate=directorate)
         return self.filter(mine)
 
-    def lacking_update_for(self, quarter: FinancialQuarter):
-        """Open actions with no progress update recorded since ``quarter`` began, leaving out
-        those that only start after it."""
-        updated = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), recorded_at__gte=start_of_day(quarter.start)
+    def owing_update_for(self, quarter: FinancialQuarter):
+        """Open actions, begun by the quarter's end, whose officer still owes the quarter's
+        update: none recorded since it began, or the latest was returned (``TaskState`` To do
+        or Returned). A submitted update awaiting approval is the officer's part done.
+
+        This is who is chased; what Cabinet is told is stale is ``as_at``'s ``stale_then``
+        (no *counted* update this quarter), so a submitted update still reads as stale to
+        Cabinet until it is accepted."""
+        return (
+            self.open()
+            .exclude(start_date__gt=quarter.end)
+            .with_task_state(quarter)
+            .filter(Q(quarter_approval__isnull=True) | Q(quarter_approval=Approval.RETURNED))
         )
-        return self.open().filter(~Exists(updated)).exclude(start_date__gt=quarter.end)
 
     def with_update_flags(self, today: dt.date):
         """Annotate what an owner needs at quarter end, in one query whatever the row count:
-        ``last_update_at``, ``next_milestone_due``, ``has_overdue_milestone`` and
-        ``updated_this_quarter`` (an update recorded since the current quarter began)."""
-        quarter = FinancialQuarter.containing(today)
+        ``last_update_at``, ``next_milestone_due``, ``has_overdue_milestone`` and the quarter's
+        task state (``with_task_state``, read through ``Action.task_state``)."""
         updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
         pending = Milestone.objects.filter(action=OuterRef("pk"), completed_on__isnull=True)
-        return self.annotate(
+        return self.with_task_state(FinancialQuarter.containing(today)).annotate(
             last_update_at=Subquery(
                 updates.order_by("-recorded_at", "-pk").values("recorded_at")[:1]
             ),
             next_milestone_due=Subquery(pending.order_by("due_date").values("due_date")[:1]),
             has_overdue_milestone=Exists(pending.filter(due_date__lt=today)),
-            updated_this_quarter=Exists(
-                updates.filter(recorded_at__gte=start_of_day(quarter.start))
-            ),
         )
 
     def with_task_state(self, quarter: FinancialQuarter):
@@ -346,10 +350,6 @@ class Action(models.Model):
         """Needs ``with_task_state``."""
         return TaskState.from_approval(self.quarter_approval)
 
-    def is_overdue(self, today: dt.date) -> bool:
-        target = self.current_target_date
-        return bool(target and target < today and not self.status_choice.is_done)
-
     def progress_problems(
         self,
         *,
@@ -359,12 +359,15 @@ class Action(models.Model):
         revised_target_date: dt.date | None = None,
         revision_reason: str = "",
         completing: Iterable[int] = (),
+        open_milestones: Iterable[str] | None = None,
     ) -> dict[str, str]:
         """What is contradictory in recording ``status`` at ``percent`` on ``day``, by field.
 
         The form, the admin, corrections and imports all ask this, so an update that one of
         them refuses is refused by all. ``completing`` are the ids of milestones completed in
-        the same save."""
+        the same save; ``open_milestones``, when given, are the titles of those still open
+        once the save is done (an import that adds or completes milestones in the same row,
+        for an action that may not be saved yet)."""
         problems = {}
         status = ActionStatus(status)
         if status == ActionStatus.COMPLETE:
@@ -373,12 +376,15 @@ class Action(models.Model):
                     f"A complete action is 100% done, not {percent}%: enter 100, or choose "
                     "another status"
                 )
-            milestones = self.milestones.all() if self.pk else ()
-            still_open = [
-                m.title
-                for m in milestones
-                if m.completed_on is None and m.pk not in set(completing)
-            ]
+            if open_milestones is not None:
+                still_open = list(open_milestones)
+            else:
+                milestones = self.milestones.all() if self.pk else ()
+                still_open = [
+                    m.title
+                    for m in milestones
+                    if m.completed_on is None and m.pk not in set(completing)
+                ]
             if still_open:
                 names = ", ".join(f"“{title}”" for title in still_open)
                 problems["status"] = (
@@ -455,6 +461,7 @@ class Milestone(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = VersionedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -479,13 +486,6 @@ class Milestone(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_on is not None
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return not self.is_complete and self.due_date < today
-
-    @property
-    def met_on_time(self) -> bool:
-        return self.is_complete and self.completed_on <= self.due_date
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -594,6 +594,10 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.action.reference} {self.get_status_display()} at {self.recorded_at:%d %b %Y}"
 
+    # Set by an import whose row also adds or completes milestones: the titles of the action's
+    # milestones still open once the row is written (see ``Action.progress_problems``).
+    open_milestones_after_save: list[str] | None = None
+
     def clean(self):
         if not self.status or self.status not in ActionStatus.values:
             return
@@ -612,6 +616,7 @@ class ProgressUpdate(models.Model):
                 day=day or timezone.localdate(),
                 revised_target_date=self.revised_target_date,
                 revision_reason=self.target_revision_reason,
+                open_milestones=self.open_milestones_after_save,
             )
         if problems:
             raise ValidationError(problems)
@@ -737,10 +742,10 @@ class UpdateRound(models.Model):
         return self.closed_at is None
 
     def outstanding_actions(self):
-        """The council's open actions with no update recorded since the quarter began."""
-        return Action.objects.filter(
-            recommendation__review__council=self.council
-        ).lacking_update_for(self.quarter)
+        """The council's actions whose officers still owe this quarter's update."""
+        return Action.objects.filter(recommendation__review__council=self.council).owing_update_for(
+            self.quarter
+        )
 
     def progress(self) -> dict:
         """How far the round has got, over the council's open actions begun by the quarter's

@@ -49,6 +49,7 @@ from django.db.models import Count, Prefetch
 
 from actions.choices import ActionStatus, Direction, Rag
 from actions.models import Action, Milestone
+from reviews.choices import RecommendationKind
 from reviews.models import Recommendation, Review
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter, previous_quarter_end
@@ -145,6 +146,7 @@ class RecommendationRow:
     title: str
     text: str
     theme: str
+    kind: RecommendationKind  # a formal recommendation, or a peer suggestion made beside them
     actions: tuple[ActionRow, ...]  # begun by the day
     later_starts: tuple[ActionRow, ...]
 
@@ -333,6 +335,7 @@ def plan_as_at(
                 title=recommendation.title,
                 text=recommendation.text,
                 theme=recommendation.theme.title if recommendation.theme else "",
+                kind=RecommendationKind(recommendation.kind),
                 actions=tuple(a for a in actions_of if a.has_begun),
                 later_starts=tuple(a for a in actions_of if not a.has_begun),
             )

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -30,16 +29,6 @@ class EditConflict(Exception):
     def __init__(self, changes: list[str]):
         self.changes = changes
         super().__init__("The record was changed by someone else after the page was opened.")
-
-
-def _claim(model, *, pk: int, seen_version: int | None) -> bool:
-    """Move the row's version on by one, only if it is still the one the person saw.
-
-    ``seen_version`` None means an unconditional bump (imports, sample data)."""
-    rows = model.objects.filter(pk=pk)
-    if seen_version is not None:
-        rows = rows.filter(version=seen_version)
-    return rows.update(version=F("version") + 1) == 1
 
 
 def _conflict(*, action: Action, since: dt.datetime | None, milestone: Milestone | None = None):
@@ -75,12 +64,12 @@ def progress_update_create(
     With ``seen_version`` (the action's version when the form was opened at ``seen_at``) the
     update is refused with ``EditConflict`` if anyone changed the action since.
     ``completed_milestones`` are (milestone, completion date) pairs saved with it."""
-    if not _claim(Action, pk=action.pk, seen_version=seen_version):
+    if not Action.objects.claim(pk=action.pk, seen_version=seen_version):
         raise _conflict(action=action, since=seen_at)
     for milestone, completed_on in completed_milestones:
         if milestone.action_id != action.pk:
             raise ValueError(f"Milestone {milestone.pk} is not one of action {action.pk}'s.")
-        _claim(Milestone, pk=milestone.pk, seen_version=None)
+        Milestone.objects.claim(pk=milestone.pk, seen_version=None)
         _milestone_save_complete(milestone, completed_on=completed_on, by=author)
     update = ProgressUpdate(
         action=action,
@@ -160,7 +149,7 @@ def _progress_update_review(
         raise ReviewRefused(f"Update {update.pk} is no longer waiting for approval.")
     update.refresh_from_db()
     # Open update forms on the action must see that its status may have moved.
-    _claim(Action, pk=update.action_id, seen_version=None)
+    Action.objects.claim(pk=update.action_id, seen_version=None)
     action_progress_refresh(action=update.action)
     return update
 
@@ -203,10 +192,10 @@ def milestone_complete(
     """Mark a milestone complete; refused with ``EditConflict`` if it changed since it was seen.
 
     The action's version moves on too, so an update form opened before this sees the change."""
-    if not _claim(Milestone, pk=milestone.pk, seen_version=seen_version):
+    if not Milestone.objects.claim(pk=milestone.pk, seen_version=seen_version):
         raise _conflict(action=milestone.action, since=seen_at, milestone=milestone)
     _milestone_save_complete(milestone, completed_on=completed_on, by=by)
-    _claim(Action, pk=milestone.action_id, seen_version=None)
+    Action.objects.claim(pk=milestone.action_id, seen_version=None)
     return milestone
 
 
@@ -223,7 +212,7 @@ def action_lead_reassign(
 ) -> Action:
     """Give the action a new lead officer, recorded in its history against ``by`` with the
     reason, and email the new lead once the change is saved."""
-    if not _claim(Action, pk=action.pk, seen_version=seen_version):
+    if not Action.objects.claim(pk=action.pk, seen_version=seen_version):
         raise _conflict(action=action, since=seen_at)
     action.refresh_from_db()
     action.lead_officer = lead_officer

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from actions.choices import ActionStatus, Direction
+from actions.choices import ActionStatus, Direction, TaskState
 from actions.models import Action
 from actions.selectors import recommendation_direction
 from reviews.models import Recommendation
@@ -146,8 +146,10 @@ class MyActionTable(ActionTable):
         if record.status_choice.is_done:
             return []
         flags = []
-        if not record.updated_this_quarter:
+        if record.task_state == TaskState.TO_DO:
             flags.append("Not updated this quarter")
+        elif record.task_state == TaskState.RETURNED:
+            flags.append("Update returned")
         if record.has_overdue_milestone:
             flags.append("Milestone overdue")
         return flags

@@ -211,7 +211,7 @@ class MyActionsView(SingleTableMixin, FilterView):
             outstanding = list(
                 Action.objects.visible_to(user)
                 .owned_by(user)
-                .lacking_update_for(update_round.quarter)
+                .owing_update_for(update_round.quarter)
                 .select_related("recommendation__review")
                 .order_by("recommendation", "reference")
             )

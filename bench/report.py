@@ -32,6 +32,7 @@ from django.utils import timezone
 from reports import selectors, services
 from reports.pdf import render_pdf
 from reports.rendering import report_html
+from reports.snapshot import ReportSnapshot
 from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
@@ -62,7 +63,7 @@ def run(print_line) -> None:
         created_by=author,
         meeting_date=quarter.end + dt.timedelta(days=60),
     )
-    actions = report.snapshot["headline"]["actions"]
+    actions = report.frozen_snapshot.headline.actions
     print_line(
         f"Cabinet report: {review.title}, {quarter.label}, {actions} actions "
         f"(median of {RUNS} runs)"
@@ -90,20 +91,23 @@ def run(print_line) -> None:
 def scaled_snapshot(snapshot: dict, times: int) -> dict:
     """The snapshot with its recommendations, actions and milestones repeated ``times`` over
     (references made unique), so the report has that many times the rows to lay out."""
+    snapshot = ReportSnapshot.from_json(snapshot).to_json()  # any stored format, as format 3
     scaled = copy.deepcopy(snapshot)
-    for key in ("recommendations", "overdue", "completed", "milestones_due"):
-        rows = snapshot[key]
-        scaled[key] = []
-        for copy_number in range(1, times + 1):
-            for row in copy.deepcopy(rows):
-                if copy_number > 1:
-                    suffix = f"/{copy_number}"
-                    for field in ("reference", "action", "recommendation"):
-                        if isinstance(row.get(field), str):
-                            row[field] += suffix
-                    for action in row.get("actions", []):
-                        action["reference"] += suffix
-                scaled[key].append(row)
+    scaled["recommendations"] = []
+    for copy_number in range(1, times + 1):
+        for row in copy.deepcopy(snapshot["recommendations"]):
+            if copy_number > 1:
+                suffix = f"/{copy_number}"
+                row["reference"] += suffix
+                for action in row["actions"]:
+                    action["reference"] += suffix
+                    action["recommendation"] = row["reference"]
+                    for milestone in action["milestones_due"]:
+                        milestone["action"], milestone["recommendation"] = (
+                            action["reference"],
+                            row["reference"],
+                        )
+            scaled["recommendations"].append(row)
     for row in scaled["rag_by_theme"]:
         row[1] = {rag: count * times for rag, count in row[1].items()}
     for row in scaled["status_over_quarters"]:

@@ -7,11 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from actions.choices import ActionStatus, Direction, Rag
 from actions.progress import MilestoneState, PlanProgress, plan_as_at, status_counts_by_quarter
 from charts import Chart, milestone_timeline, rag_by_theme, status_over_quarters
+from reviews.choices import RecommendationKind
 from reviews.models import Recommendation, Review
 from tracker.quarters import FinancialQuarter
 
@@ -48,6 +50,7 @@ class Dashboard:
     rag_counts: list[tuple[Rag, int, str]]
     directions: list[tuple[Direction, int]]
     recommendations: list[RecommendationRow]
+    suggestions: list[RecommendationRow]  # the peer suggestions, shown apart
     charts: list[Chart] = field(default_factory=list)
     has_sample: bool = False
 
@@ -72,9 +75,11 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
         else "None due yet"
     )
     later = len(plan.later_starts)
+    suggestions = sum(r.kind == RecommendationKind.SUGGESTION for r in plan.recommendations)
     figures = [
-        Figure("Recommendations", str(len(plan.recommendations)),
-               reverse("reviews:recommendation_list") + f"?review={review.pk}"),
+        Figure("Recommendations", str(len(plan.recommendations) - suggestions),
+               reverse("reviews:recommendation_list") + f"?review={review.pk}",
+               f"and {suggestions} peer suggestion{pluralize(suggestions)}" if suggestions else ""),
         Figure("Actions", str(len(plan.actions)), actions_url(**base),
                f"{later} more start{'s' if later == 1 else ''} later" if later else ""),
         Figure(
@@ -109,6 +114,7 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
         RecommendationRow(recommendations[r.pk], r.status, r.direction)
         for r in plan.recommendations
     ]
+    is_suggestion = {r.pk: r.kind == RecommendationKind.SUGGESTION for r in plan.recommendations}
     return Dashboard(
         review=review,
         quarter=quarter,
@@ -116,7 +122,8 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
         status_counts=status_counts,
         rag_counts=rag_counts,
         directions=list(plan.direction_counts.items()),
-        recommendations=rows,
+        recommendations=[row for row in rows if not is_suggestion[row.recommendation.pk]],
+        suggestions=[row for row in rows if is_suggestion[row.recommendation.pk]],
         charts=[
             _rag_by_theme_chart(plan, review, base),
             _status_chart(review, quarter, today, base),

@@ -910,7 +910,13 @@ def _plan_status(preview: Preview, sheet: Sheet, item: PlannedAction, candidate:
         return
     if action is None and status == ActionStatus.NOT_STARTED and not percent and not commentary:
         return
-    error = _update_error(action=candidate, status=status, percent=percent, commentary=commentary)
+    error = _update_error(
+        action=candidate,
+        status=status,
+        percent=percent,
+        commentary=commentary,
+        open_milestones=_open_milestones_after(item),
+    )
     if error:
         column = "commentary" if "commentary" in error[0] else "status"
         message = error[1]
@@ -934,12 +940,27 @@ def _plan_status(preview: Preview, sheet: Sheet, item: PlannedAction, candidate:
         )
 
 
-def _update_error(*, action: Action | None, status, percent, commentary) -> tuple[str, str] | None:
+def _open_milestones_after(item: PlannedAction) -> list[str]:
+    """The titles of the action's milestones still open once the row is written: those it has,
+    as the row changes them, and the row's new ones."""
+    changed = {existing.pk: text for existing, text in item.changed_milestones}
+    existing = item.action.milestones.all() if item.action else []
+    return [
+        m.title
+        for m in existing
+        if (changed[m.pk].completed_on if m.pk in changed else m.completed_on) is None
+    ] + [m.title for m in item.new_milestones if m.completed_on is None]
+
+
+def _update_error(
+    *, action: Action | None, status, percent, commentary, open_milestones=None
+) -> tuple[str, str] | None:
     """Validate a progress update as the tracker would, without saving it: the one place an
     import asks the model's rules about a row's status, so rules added to
     ``ProgressUpdate.clean`` (which may read ``update.action``, unsaved for a new action, with
     its target date) apply to imports too."""
     update = ProgressUpdate(status=status, percent_complete=percent, commentary=commentary)
+    update.open_milestones_after_save = open_milestones
     if action is not None:
         update.action = action
     try:
@@ -1062,20 +1083,12 @@ def _set_statuses(changes: list[tuple[Action, str, int]]) -> None:
 def _claim_versions(model, records: list) -> None:
     """Move each record's version on, refusing the whole import if any is no longer the one
     planned from (someone saved it meanwhile). The rows stay locked until the import ends."""
-    if not records:
-        return
-    current = dict(
-        model.objects.select_for_update()
-        .filter(pk__in=[r.pk for r in records])
-        .values_list("pk", "version")
-    )
-    for record in records:
-        if current.get(record.pk) != record.version:
-            raise ImportRefused(
-                f"{record} was changed by someone else while importing. Nothing was imported: "
-                "check the preview again."
-            )
-        record.version += 1
+    changed = model.objects.claim_all(records)
+    if changed:
+        raise ImportRefused(
+            f"{changed[0]} was changed by someone else while importing. Nothing was imported: "
+            "check the preview again."
+        )
 
 
 def _create_imported_updates(items: list[PlannedAction], *, user, now) -> None:

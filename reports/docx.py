@@ -20,8 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from actions.progress import MilestoneState
 from reports.rendering import document_context, front_sheet_of
+from reports.snapshot import SnapshotAction, SnapshotMilestone, SnapshotRecommendation
 
 LANGUAGE = "en-GB"
 
@@ -111,7 +111,7 @@ def _yes_no(value: bool) -> str:
 
 
 def _status(status) -> str:
-    return f"{status['label']} ({status['rag'].label})" if status else "No actions yet"
+    return f"{status.label} ({status.rag.label})" if status else "No actions yet"
 
 
 def _direction(direction) -> str:
@@ -125,7 +125,7 @@ def _date(value, pattern: str = "%-d %B %Y") -> str:
 def report_docx(report) -> bytes:
     """The report as a .docx file, from its frozen snapshot."""
     context = document_context(
-        front_sheet=front_sheet_of(report), snapshot=report.snapshot, report=report
+        front_sheet=front_sheet_of(report), snapshot=report.frozen_snapshot, report=report
     )
     front, quarter, headline = context["front"], context["quarter"], context["headline"]
     document = Document()
@@ -142,7 +142,7 @@ def report_docx(report) -> bytes:
     document.add_heading(front["subject"], level=1)
     if context["provisional"]:
         document.add_paragraph(
-            f"Provisional: {context['quarter']['label']} has not ended. This shows the action "
+            f"Provisional: {quarter.label} has not ended. This shows the action "
             f"plan as at {_date(context['as_at'])}; nothing due after that day is overdue."
         )
         for section in document.sections:  # on every page, as in the PDF
@@ -258,7 +258,7 @@ def report_docx(report) -> bytes:
         document,
         ["Ref", "Recommendation", "Status and RAG", "Direction"],
         [
-            [r["reference"], r["title"], _status(r["status"]), _direction(r["direction"])]
+            [r.reference, r.title, _status(r.status), _direction(r.direction)]
             for r in exceptions["recommendations"]
         ],
     )
@@ -268,75 +268,71 @@ def report_docx(report) -> bytes:
         ["Ref", "Action", "Lead officer", "Status and RAG", "Latest commentary"],
         [
             [
-                a["reference"],
-                a["description"],
-                a["lead_officer"] or "Not assigned",
-                _status(a["status"]),
-                (a["commentary_short"] or "No update reported yet.")
-                + (f" Full commentary in Appendix A under {a['recommendation']}."
-                   if a["trimmed"] else ""),
+                a.reference,
+                a.description,
+                a.lead_officer or "Not assigned",
+                _status(a.status),
+                (a.commentary_short or "No update reported yet.")
+                + (f" Full commentary in Appendix A under {a.recommendation}."
+                   if a.trimmed else ""),
             ]
             for a in exceptions["actions"]
         ],
     )  # fmt: skip
-    document.add_heading(f"Worse than at the end of {quarter['previous_label']}", level=3)
+    document.add_heading(f"Worse than at the end of {quarter.previous_label}", level=3)
     for rec in exceptions["worsened_recommendations"]:
         document.add_paragraph(
-            f"Recommendation {rec['reference']} {rec['title']}: now {_status(rec['status'])}.",
+            f"Recommendation {rec.reference} {rec.title}: now {_status(rec.status)}.",
             style="List Bullet",
         )
     for action in exceptions["worsened"]:
         document.add_paragraph(
-            f"Action {action['reference']} ({action['lead_officer'] or 'no lead officer'}): "
-            f"now {_status(action['status'])}.",
+            f"Action {action.reference} ({action.lead_officer or 'no lead officer'}): "
+            f"now {_status(action.status)}.",
             style="List Bullet",
         )
     document.add_heading("Milestones due this quarter and not met", level=3)
     for milestone in exceptions["overdue_milestones"]:
         document.add_paragraph(
-            f"{milestone['action']} {milestone['title']}: due {_date(milestone['due_date'])}.",
+            f"{milestone.action} {milestone.title}: due {_date(milestone.due_date)}.",
             style="List Bullet",
         )
     document.add_heading("Open actions not updated this quarter", level=3)
     for action in exceptions["stale"]:
-        when = (
-            f"last updated {_date(action['updated_on'])}"
-            if action["updated_on"]
-            else "never updated"
-        )
+        when = f"last updated {_date(action.updated_on)}" if action.updated_on else "never updated"
         document.add_paragraph(
-            f"{action['reference']} ({action['lead_officer'] or 'no lead officer'}): {when}.",
+            f"{action.reference} ({action.lead_officer or 'no lead officer'}): {when}.",
             style="List Bullet",
         )
 
     document.add_heading("1. Background", level=2)
     for review in context["reviews"]:
         document.add_paragraph(
-            f"The Local Government Association (LGA) carried out the {review['title']} on site "
-            f"from {_date(review['onsite_start'])} to {_date(review['onsite_end'])}."
+            f"The Local Government Association (LGA) carried out the {review.title} on site "
+            f"from {_date(review.onsite_start)} to {_date(review.onsite_end)}."
         )
     document.add_paragraph(
-        f"This report sets out progress against the action plan as at {_date(quarter['end'])}, "
-        f"the end of {quarter['label']} ({quarter['months']})."
+        f"This report sets out progress against the action plan as at {_date(quarter.end)}, "
+        f"the end of {quarter.label} ({quarter.months})."
     )
     document.add_heading("2. Progress summary", level=2)
-    document.add_heading(f"2.1 Headline figures as at {_date(quarter['end'])}", level=3)
+    document.add_heading(f"2.1 Headline figures as at {_date(quarter.end)}", level=3)
     _table(
         document,
         ["Measure", "Number"],
         [
-            ["Recommendations", headline["recommendations"]],
-            ["Actions in the plan", headline["actions"]],
-            ["Actions complete or closed", headline["complete"]],
-            ["Actions completed this quarter", headline["completed_this_quarter"]],
-            ["Actions on track", headline["on_track"]],
-            ["Actions at risk", headline["at_risk"]],
-            ["Actions off track", headline["off_track"]],
-            ["Actions not started", headline["not_started"]],
-            ["Actions overdue (past their target date)", headline["overdue"]],
-            ["Average percentage complete", f"{headline['average_percent']}%"],
-            ["Milestones due this quarter", headline["milestones_due"]],
-            ["Milestones due this quarter and met", headline["milestones_met"]],
+            ["Recommendations", headline.recommendations],
+            ["Actions in the plan", headline.actions],
+            ["Actions complete or closed", headline.complete],
+            ["Actions completed this quarter", headline.completed_this_quarter],
+            ["Actions on track", headline.on_track],
+            ["Actions at risk", headline.at_risk],
+            ["Actions off track", headline.off_track],
+            ["Actions not started", headline.not_started],
+            ["Actions overdue (past their target date)", headline.overdue],
+            ["Average percentage complete", f"{headline.average_percent}%"],
+            ["Milestones due this quarter", headline.milestones_due],
+            ["Milestones due this quarter and met", headline.milestones_met],
         ],
     )
     document.add_heading("2.2 Actions by RAG status", level=3)
@@ -354,7 +350,7 @@ def report_docx(report) -> bytes:
         _table(document, chart.columns, chart.rows, caption=f"Data for “{chart.title}”")
     number += 1
     document.add_heading(
-        f"2.{number} Direction of travel since the end of {quarter['previous_label']}", level=3
+        f"2.{number} Direction of travel since the end of {quarter.previous_label}", level=3
     )
     _table(
         document,
@@ -366,15 +362,10 @@ def report_docx(report) -> bytes:
     )
     number += 1
     document.add_heading(f"2.{number} Recommendations: status and direction of travel", level=3)
-    _table(
-        document,
-        ["Ref", "Recommendation", "Status and RAG", "Direction", "Actions"],
-        [
-            [r["reference"], r["title"], _status(r["status"]), _direction(r["direction"]),
-             len(r["actions"])]
-            for r in context["recommendations"]
-        ],
-    )  # fmt: skip
+    _recommendation_table(document, "Recommendation", context["recommendations"])
+    if context["suggestions"]:
+        document.add_heading("Peer suggestions", level=4)
+        _recommendation_table(document, "Suggestion", context["suggestions"])
     for title, rows in (
         ("Overdue at the end of the quarter", context["overdue"]),
         ("Completed this quarter", context["completed"]),
@@ -385,8 +376,8 @@ def report_docx(report) -> bytes:
             document,
             ["Ref", "Action", "Lead officer", "Target date", "Status and RAG"],
             [
-                [a["reference"], a["description"], a["lead_officer"] or "Not assigned",
-                 _target(a), _status(a["status"])]
+                [a.reference, a.description, a.lead_officer or "Not assigned",
+                 _target(a), _status(a.status)]
                 for a in rows
             ],
         )  # fmt: skip
@@ -399,56 +390,80 @@ def report_docx(report) -> bytes:
     section.page_width, section.page_height = section.page_height, section.page_width
     document.add_heading(f"Appendix A — action plan progress as at {_date(context['as_at'])}", 2)
     for rec in context["recommendations"]:
-        document.add_heading(f"{rec['reference']} {rec['title']}", level=3)
+        _appendix_item(document, rec, level=3)
+    if context["suggestions"]:
+        document.add_heading("Peer suggestions", level=3)
         document.add_paragraph(
-            (f"Theme: {rec['theme']}. " if rec["theme"] else "")
-            + f"Overall: {_status(rec['status'])}"
-            + (f", {_direction(rec['direction'])}" if rec["direction"] else "")
-            + "."
+            "The peer team also made these suggestions beside its formal recommendations. The "
+            "council answers them in the same plan, and they are reported apart."
         )
-        if not rec["actions"]:
-            document.add_paragraph("The action plan has no actions under way for this one yet.")
-            continue
-        _table(
-            document,
-            ["Ref", "Action", "Lead officer", "Target date", "Status and RAG", "Direction",
-             "% complete", "Latest commentary"],
-            [
-                [a["reference"], a["description"], a["lead_officer"] or "Not assigned",
-                 _target(a) + (" (overdue)" if a["overdue"] else ""),
-                 _status(a["status"]), _direction(a["direction"]), f"{a['percent']}%",
-                 (a["commentary"] or "No update reported yet.")
-                 + (" Not updated this quarter." if a["is_stale"] else "")]
-                for a in rec["actions"]
-            ],
-            widths=[0.06, 0.2, 0.1, 0.08, 0.1, 0.11, 0.07, 0.28],
-        )  # fmt: skip
-        if rec["milestones_due"]:
-            _table(
-                document,
-                ["Action", "Milestone", "Due", "At quarter end"],
-                [
-                    [m["action"], m["title"], _date(m["due_date"], "%-d %b %Y"),
-                     _milestone_state_words(m)]
-                    for m in rec["milestones_due"]
-                ],
-                caption=f"{rec['reference']}: milestones due this quarter",
-            )  # fmt: skip
+        for rec in context["suggestions"]:
+            _appendix_item(document, rec, level=4)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _milestone_state_words(milestone: dict) -> str:
+def _recommendation_table(document, noun: str, recommendations) -> None:
+    _table(
+        document,
+        ["Ref", noun, "Status and RAG", "Direction", "Actions"],
+        [
+            [r.reference, r.title, _status(r.status), _direction(r.direction), len(r.actions)]
+            for r in recommendations
+        ],
+    )
+
+
+def _appendix_item(document, rec: SnapshotRecommendation, *, level: int) -> None:
+    """One recommendation or peer suggestion in Appendix A, as in the PDF."""
+    document.add_heading(f"{rec.reference} {rec.title}", level=level)
+    document.add_paragraph(
+        (f"Theme: {rec.theme}. " if rec.theme else "")
+        + f"Overall: {_status(rec.status)}"
+        + (f", {_direction(rec.direction)}" if rec.direction else "")
+        + "."
+    )
+    if not rec.actions:
+        document.add_paragraph("The action plan has no actions under way for this one yet.")
+        return
+    _table(
+        document,
+        ["Ref", "Action", "Lead officer", "Target date", "Status and RAG", "Direction",
+         "% complete", "Latest commentary"],
+        [
+            [a.reference, a.description, a.lead_officer or "Not assigned",
+             _target(a) + (" (overdue)" if a.overdue else ""),
+             _status(a.status), _direction(a.direction), f"{a.percent}%",
+             (a.commentary or "No update reported yet.")
+             + (" Not updated this quarter." if a.is_stale else "")]
+            for a in rec.actions
+        ],
+        widths=[0.06, 0.2, 0.1, 0.08, 0.1, 0.11, 0.07, 0.28],
+    )  # fmt: skip
+    if rec.milestones_due:
+        _table(
+            document,
+            ["Action", "Milestone", "Due", "At quarter end"],
+            [
+                [m.action, m.title, _date(m.due_date, "%-d %b %Y"),
+                 _milestone_state_words(m)]
+                for m in rec.milestones_due
+            ],
+            caption=f"{rec.reference}: milestones due this quarter",
+        )  # fmt: skip
+
+
+def _milestone_state_words(milestone: SnapshotMilestone) -> str:
     """ "Met on 3 Sep 2026", "Overdue", "Still to come": the read model's words."""
-    state = MilestoneState(milestone["state"])
+    state = milestone.state
     if state.is_met:
-        return f"{state.label} on {_date(milestone['completed_on'], '%-d %b %Y')}"
+        return f"{state.label} on {_date(milestone.completed_on, '%-d %b %Y')}"
     return state.label
 
 
-def _target(action: dict) -> str:
+def _target(action: SnapshotAction) -> str:
     """The original target date and, beside it, the revision, as the PDF shows them."""
-    original = _date(action["target_date"], "%-d %b %Y")
-    revised = action.get("revised_target_date")
+    original = _date(action.target_date, "%-d %b %Y")
+    revised = action.revised_target_date
     return f"{original}, revised to {_date(revised, '%-d %b %Y')}" if revised else original

@@ -4,10 +4,11 @@ from django.utils import timezone
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportSettings
 from reviews.choices import ReviewKind
 from reviews.models import Review
+from tracker.forms import NormalisedTextMixin
 from tracker.quarters import FinancialQuarter, quarter_choices
 
 
-class CabinetReportCreateForm(forms.Form):
+class CabinetReportCreateForm(NormalisedTextMixin, forms.Form):
     """Which quarter, for which Cabinet meeting, about which review(s)."""
 
     quarter = forms.ChoiceField(
@@ -108,7 +109,7 @@ def _front_sheet_field(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
-class CabinetReportForm(forms.ModelForm):
+class CabinetReportForm(NormalisedTextMixin, forms.ModelForm):
     """The front sheet of a draft, in the order the report prints it, with the date of the
     meeting it goes to (kept on the quarter's reporting period)."""
 
@@ -141,7 +142,7 @@ class CabinetReportForm(forms.ModelForm):
         _short_textareas(self)
 
 
-class ReportSettingsForm(forms.ModelForm):
+class ReportSettingsForm(NormalisedTextMixin, forms.ModelForm):
     """The council's defaults that every new report's front sheet starts from."""
 
     class Meta:
@@ -154,7 +155,7 @@ class ReportSettingsForm(forms.ModelForm):
         _short_textareas(self)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(NormalisedTextMixin, forms.Form):
     correction_note = forms.CharField(
         label="What needs correcting in the issued version?",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 
 from accounts.roles import is_performance_team
 from reports.choices import ReportStatus
+from reports.snapshot import ReportSnapshot
 from reviews.models import Council, Review, council_of
 from tracker.quarters import FinancialQuarter
 
@@ -329,6 +330,12 @@ class CabinetReport(FrontSheet):
     @property
     def is_issued(self) -> bool:
         return self.status == ReportStatus.ISSUED
+
+    @property
+    def frozen_snapshot(self) -> ReportSnapshot | None:
+        """The plan as the report froze it, typed (``reports.snapshot``), whatever its format;
+        None before the first snapshot is taken."""
+        return ReportSnapshot.from_json(self.snapshot) if self.snapshot else None
 
     @property
     def has_pdf(self) -> bool:

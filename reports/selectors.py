@@ -3,8 +3,9 @@ commentary, milestones and direction of travel as at a quarter's end, read throu
 of the plan (``actions.progress.plan_as_at``), so a past quarter produced today matches what was
 true then, and what the dashboard said on the day.
 
-The snapshot is plain JSON: the report, its HTML preview and its PDF are all drawn from it and
-never from the live tables, which keep changing after the quarter closes."""
+The snapshot is typed (``reports.snapshot.ReportSnapshot``) and stored as JSON: the report, its
+HTML preview, its PDF and DOCX are all drawn from it and never from the live tables, which keep
+changing after the quarter closes."""
 
 from __future__ import annotations
 
@@ -18,12 +19,20 @@ from actions.choices import ActionStatus
 from actions.progress import ActionRow, MilestoneState, plan_as_at, status_counts_by_quarter
 from reports.choices import ReportStatus
 from reports.models import CabinetReport
+from reports.snapshot import (
+    Directions,
+    Headline,
+    ReportSnapshot,
+    SnapshotAction,
+    SnapshotMilestone,
+    SnapshotPeer,
+    SnapshotQuarter,
+    SnapshotRecommendation,
+    SnapshotReview,
+)
 from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
-# 2: as at a day (``as_at``, ``provisional``), staleness, revised target dates, milestone
-# states of ``actions.progress.MilestoneState``. ``reports.rendering`` still reads format 1.
-SNAPSHOT_FORMAT = 2
 QUARTERS_IN_TREND = 4
 
 
@@ -45,52 +54,48 @@ def archive(*, user) -> QuerySet[CabinetReport]:
     return cabinet_report_list(user=user).filter(status=ReportStatus.ISSUED)
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def snapshot_day(quarter: FinancialQuarter, *, today: dt.date | None = None) -> dt.date:
     """The day a report on ``quarter`` is as at: its last day once it has ended, else today
     (a provisional draft)."""
     return min(quarter.end, today or timezone.localdate())
 
 
-def _action_row(action: ActionRow, *, quarter: FinancialQuarter) -> dict:
-    return {
-        "reference": action.reference,
-        "description": action.description,
-        "lead_officer": action.lead_officer,
-        "directorate": action.directorate,
-        "target_date": _day(action.target_date),
-        "revised_target_date": _day(action.revised_target_date),
-        "status": action.status.value,
-        "rag": action.status.rag.value,
-        "percent": action.percent,
-        "commentary": action.commentary,
-        "updated_on": _day(
-            timezone.localtime(action.updated_at).date() if action.updated_at else None
-        ),
-        "is_stale": action.is_stale,
-        "direction": action.direction.value,
-        "overdue": action.is_overdue,
-        "completed_this_quarter": action.done_since_previous,
-        "milestones_due": [
-            {
-                "title": m.title,
-                "due_date": _day(m.due_date),
-                "completed_on": _day(m.completed_on),
-                "state": m.state.value,
-            }
+def _action_row(action: ActionRow, *, quarter: FinancialQuarter, recommendation: str):
+    return SnapshotAction(
+        reference=action.reference,
+        description=action.description,
+        lead_officer=action.lead_officer,
+        directorate=action.directorate,
+        target_date=action.target_date,
+        revised_target_date=action.revised_target_date,
+        status=action.status,
+        percent=action.percent,
+        commentary=action.commentary,
+        updated_on=timezone.localtime(action.updated_at).date() if action.updated_at else None,
+        is_stale=action.is_stale,
+        direction=action.direction,
+        overdue=action.is_overdue,
+        completed_this_quarter=action.done_since_previous,
+        milestones_due=tuple(
+            SnapshotMilestone(
+                title=m.title,
+                due_date=m.due_date,
+                completed_on=m.completed_on,
+                state=m.state,
+                action=action.reference,
+                recommendation=recommendation,
+            )
             for m in action.milestones
             if quarter.contains(m.due_date)
-        ],
-        "is_sample": action.is_sample,
-    }
+        ),
+        is_sample=action.is_sample,
+        recommendation=recommendation,
+    )
 
 
 def report_snapshot(
     *, reviews: list[Review], quarter: FinancialQuarter, today: dt.date | None = None
-) -> dict:
+) -> ReportSnapshot:
     """Everything the report shows about ``reviews`` as at the end of ``quarter``, or as at
     today for a quarter not ended yet (then ``provisional``): an adapter over
     ``actions.progress.plan_as_at``, so the report says what the dashboard said that day.
@@ -100,113 +105,93 @@ def report_snapshot(
     day = snapshot_day(quarter, today=today)
     plan = plan_as_at(reviews=reviews, day=day, previous_day=quarter.previous().end)
     review_slugs = {review.pk: review.slug for review in reviews}
-    recommendation_rows, overdue, completed, stale, milestones_due = [], [], [], [], []
-    for recommendation in plan.recommendations:
-        action_rows = [_action_row(a, quarter=quarter) for a in recommendation.actions]
-        for row in action_rows:
-            tagged = {"recommendation": recommendation.reference, **row}
-            if row["overdue"]:
-                overdue.append(tagged)
-            if row["completed_this_quarter"]:
-                completed.append(tagged)
-            if row["is_stale"]:
-                stale.append(tagged)
-            milestones_due.extend(
-                {"action": row["reference"], "recommendation": recommendation.reference} | m
-                for m in row["milestones_due"]
-            )
-        status, direction = recommendation.status, recommendation.direction
-        recommendation_rows.append(
-            {
-                "review": review_slugs[recommendation.review_id],
-                "number": recommendation.number,
-                "reference": recommendation.reference,
-                "title": recommendation.title,
-                "text": recommendation.text,
-                "theme": recommendation.theme,
-                "status": status.value if status else None,
-                "rag": status.rag.value if status else None,
-                "direction": direction.value if direction else None,
-                "actions": action_rows,
-            }
+    recommendations = tuple(
+        SnapshotRecommendation(
+            review=review_slugs[rec.review_id],
+            number=rec.number,
+            reference=rec.reference,
+            title=rec.title,
+            text=rec.text,
+            theme=rec.theme,
+            kind=rec.kind,
+            status=rec.status,
+            direction=rec.direction,
+            actions=tuple(
+                _action_row(a, quarter=quarter, recommendation=rec.reference) for a in rec.actions
+            ),
         )
+        for rec in plan.recommendations
+    )
+    actions = [action for rec in recommendations for action in rec.actions]
+    milestones_due = [m for rec in recommendations for m in rec.milestones_due]
     counts = plan.status_counts
     percents = [a.percent for a in plan.actions]
-    states = Counter(m["state"] for m in milestones_due)
-    return {
-        "format": SNAPSHOT_FORMAT,
-        "as_at": _day(day),
-        "provisional": day < quarter.end,
-        "quarter": {
-            "slug": quarter.slug,
-            "label": quarter.label,
-            "months": quarter.months_label,
-            "start": _day(quarter.start),
-            "end": _day(quarter.end),
-            "previous_label": quarter.previous().label,
-            "previous_end": _day(quarter.previous().end),
-        },
-        "reviews": [_review_row(review) for review in reviews],
-        "is_sample": plan.is_sample,
-        "headline": {
-            "recommendations": len(recommendation_rows),
-            "actions": len(plan.actions),
-            "complete": counts[ActionStatus.COMPLETE] + counts[ActionStatus.CLOSED],
-            "on_track": counts[ActionStatus.ON_TRACK],
-            "at_risk": counts[ActionStatus.AT_RISK],
-            "off_track": counts[ActionStatus.OFF_TRACK],
-            "not_started": counts[ActionStatus.NOT_STARTED],
-            "overdue": len(overdue),
-            "completed_this_quarter": len(completed),
-            "stale": len(stale),
-            "average_percent": round(sum(percents) / len(percents)) if percents else 0,
-            "milestones_due": len(milestones_due),
-            "milestones_met": states[MilestoneState.MET] + states[MilestoneState.MET_LATE],
-            "milestones_overdue": states[MilestoneState.OVERDUE],
-            "later_starts": len(plan.later_starts),
-        },
-        "status_counts": {status.value: n for status, n in counts.items()},
-        "rag_counts": {rag.value: n for rag, n in plan.rag_counts.items()},
-        "directions": {
-            "actions": {d.value: n for d, n in plan.direction_counts.items()},
-            "recommendations": {
-                d.value: n for d, n in plan.recommendation_direction_counts.items()
-            },
-        },
-        "rag_by_theme": [
-            [theme, {rag.value: n for rag, n in by_rag.items()}]
-            for theme, by_rag in plan.rag_by_theme
-        ],
-        "status_over_quarters": [
-            [q.label, {status.value: n for status, n in by_status.items()}]
+    states = Counter(m.state for m in milestones_due)
+    return ReportSnapshot(
+        as_at=day,
+        provisional=day < quarter.end,
+        quarter=SnapshotQuarter(
+            slug=quarter.slug,
+            label=quarter.label,
+            months=quarter.months_label,
+            start=quarter.start,
+            end=quarter.end,
+            previous_label=quarter.previous().label,
+            previous_end=quarter.previous().end,
+        ),
+        reviews=tuple(_review_row(review) for review in reviews),
+        is_sample=plan.is_sample,
+        headline=Headline(
+            recommendations=len(recommendations),
+            suggestions=sum(rec.is_suggestion for rec in recommendations),
+            actions=len(plan.actions),
+            complete=counts[ActionStatus.COMPLETE] + counts[ActionStatus.CLOSED],
+            on_track=counts[ActionStatus.ON_TRACK],
+            at_risk=counts[ActionStatus.AT_RISK],
+            off_track=counts[ActionStatus.OFF_TRACK],
+            not_started=counts[ActionStatus.NOT_STARTED],
+            overdue=sum(a.overdue for a in actions),
+            completed_this_quarter=sum(a.completed_this_quarter for a in actions),
+            stale=sum(a.is_stale for a in actions),
+            average_percent=round(sum(percents) / len(percents)) if percents else 0,
+            milestones_due=len(milestones_due),
+            milestones_met=states[MilestoneState.MET] + states[MilestoneState.MET_LATE],
+            milestones_overdue=states[MilestoneState.OVERDUE],
+            later_starts=len(plan.later_starts),
+        ),
+        status_counts=dict(counts),
+        rag_counts=dict(plan.rag_counts),
+        directions=Directions(
+            actions=dict(plan.direction_counts),
+            recommendations=dict(plan.recommendation_direction_counts),
+        ),
+        rag_by_theme=tuple((theme, dict(by_rag)) for theme, by_rag in plan.rag_by_theme),
+        status_over_quarters=tuple(
+            (q.label, dict(by_status))
             for q, by_status in status_counts_by_quarter(
                 reviews=reviews, quarters=quarter.last(QUARTERS_IN_TREND), today=day
             )
-        ],
-        "recommendations": recommendation_rows,
-        "overdue": overdue,
-        "completed": completed,
-        "stale": stale,
-        "milestones_due": milestones_due,
-    }
+        ),
+        recommendations=recommendations,
+    )
 
 
-def _review_row(review: Review) -> dict:
-    return {
-        "slug": review.slug,
-        "title": review.title,
-        "kind": review.get_kind_display(),
-        "onsite_start": _day(review.onsite_start),
-        "onsite_end": _day(review.onsite_end),
-        "report_published": _day(review.report_published),
-        "action_plan_due": _day(review.action_plan_due),
-        "progress_review_due": _day(review.progress_review_due),
-        "next_cpc_due": _day(review.next_cpc_due),
-        "follows_up": review.follows_up.title if review.follows_up_id else "",
-        "summary": review.summary,
-        "themes": [theme.title for theme in review.themes.all()],
-        "peer_team": [
-            {"name": peer.name, "role": peer.role, "organisation": peer.organisation}
+def _review_row(review: Review) -> SnapshotReview:
+    return SnapshotReview(
+        slug=review.slug,
+        title=review.title,
+        kind=review.get_kind_display(),
+        onsite_start=review.onsite_start,
+        onsite_end=review.onsite_end,
+        report_published=review.report_published,
+        action_plan_due=review.action_plan_due,
+        progress_review_due=review.progress_review_due,
+        next_cpc_due=review.next_cpc_due,
+        follows_up=review.follows_up.title if review.follows_up_id else "",
+        summary=review.summary,
+        themes=tuple(theme.title for theme in review.themes.all()),
+        peer_team=tuple(
+            SnapshotPeer(name=peer.name, role=peer.role, organisation=peer.organisation)
             for peer in review.peer_team.all()
-        ],
-    }
+        ),
+    )

@@ -164,7 +164,9 @@ def _snapshot_take(report: CabinetReport) -> None:
     reviews = list(
         report.reviews.prefetch_related("themes", "peer_team").select_related("follows_up")
     )
-    report.snapshot = selectors.report_snapshot(reviews=reviews, quarter=report.period.quarter)
+    report.snapshot = selectors.report_snapshot(
+        reviews=reviews, quarter=report.period.quarter
+    ).to_json()
     report.snapshot_taken_at = timezone.now()
 
 

@@ -118,16 +118,17 @@ class CabinetReportDetailView(ReportMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         report = self.object
+        snapshot = report.frozen_snapshot
         return super().get_context_data(
             can_edit=is_performance_team(self.request.user),
-            headline=report.snapshot.get("headline", {}),
+            headline=snapshot.headline if snapshot else None,
             quarter=report.period.quarter,
             reviews=report.reviews.all(),
             correction=CabinetReport.objects.visible_to(self.request.user)
             .filter(supersedes=report)
             .first(),
             correction_form=CorrectionForm(),
-            show_sample_banner=report.snapshot.get("is_sample", False),
+            show_sample_banner=snapshot.is_sample if snapshot else False,
             **kwargs,
         )
 

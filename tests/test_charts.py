@@ -160,22 +160,24 @@ def test_printed_milestone_words_sit_on_a_chip_not_on_the_rule():
 
 def test_a_long_milestone_chart_is_printed_in_parts_that_each_fit_a_page():
     import re
+    from types import SimpleNamespace
 
+    from actions.progress import MilestoneState
     from reports.rendering import MILESTONE_ROWS_PER_FIGURE, charts_for
+    from reports.snapshot import SnapshotMilestone
 
     milestones = [
-        {"title": f"Milestone {i}", "due_date": f"2026-07-{i % 28 + 1:02d}", "completed_on": None,
-         "action": f"R1.{i}", "state": "overdue"}
+        SnapshotMilestone(title=f"Milestone {i}", due_date=dt.date(2026, 7, i % 28 + 1),
+                          completed_on=None, action=f"R1.{i}", state=MilestoneState.OVERDUE)
         for i in range(30)
     ]  # fmt: skip
-    snapshot = {
-        "format": 2,
-        "as_at": "2026-09-30",
-        "quarter": {"start": "2026-07-01", "end": "2026-09-30"},
-        "milestones_due": milestones,
-        "rag_by_theme": [],
-        "status_over_quarters": [],
-    }
+    snapshot = SimpleNamespace(
+        as_at=dt.date(2026, 9, 30),
+        quarter=SimpleNamespace(start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30)),
+        milestones_due=milestones,
+        rag_by_theme=(),
+        status_over_quarters=(),
+    )
     group = charts_for(snapshot, printed=True)[2]
     assert len(group["parts"]) == 3
     for part in group["parts"]:

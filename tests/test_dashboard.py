@@ -168,3 +168,30 @@ def test_actions_worsened_links_to_the_actions_table_filtered_by_direction(
     board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
     assert len(worsened) == dict(board.directions)[Direction.WORSENED] == 2
     assert all(ActionStatus(a.status) == ActionStatus.AT_RISK for a in actions if a.pk in worsened)
+
+
+def test_peer_suggestions_are_shown_apart_from_the_recommendations(
+    client, clock, plan, cabinet_member
+):
+    from reviews.choices import RecommendationKind
+    from tests.factories import ActionFactory, RecommendationFactory
+
+    review, _actions = plan
+    suggestion = RecommendationFactory(
+        review=review, number=9, kind=RecommendationKind.SUGGESTION,
+        title="Share the budget with residents early",
+    )  # fmt: skip
+    ActionFactory(recommendation=suggestion, start_date=dt.date(2026, 4, 1))
+    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    seen = figures(board)
+    assert (seen["Recommendations"].value, seen["Recommendations"].hint) == (
+        "2",
+        "and 1 peer suggestion",
+    )
+    assert [row.recommendation for row in board.suggestions] == [suggestion]
+    assert suggestion not in [row.recommendation for row in board.recommendations]
+    client.force_login(cabinet_member)
+    page = client.get(reverse("dashboard:dashboard")).content.decode()
+    recommendations, suggestions = page.split(">Peer suggestions</caption>")
+    assert suggestion.title not in recommendations.split(">Recommendations</caption>")[1]
+    assert suggestion.title in suggestions

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.services import person_ensure
-from actions.models import UpdateRound
+from actions.choices import Approval, TaskState
+from actions.models import ProgressUpdate, UpdateRound
 from actions.services import progress_update_create, update_round_open
 from tests.factories import (
     ActionFactory,
@@ -84,8 +85,8 @@ def test_it_flags_actions_not_updated_this_quarter_and_overdue_milestones(client
     client.force_login(officer)
     response = client.get(reverse("actions:my_actions"))
     rows = {row.record.pk: row.record for row in response.context["table"].rows}
-    assert rows[stale.pk].updated_this_quarter is False
-    assert rows[fresh.pk].updated_this_quarter is True
+    assert rows[stale.pk].task_state == TaskState.TO_DO
+    assert rows[fresh.pk].task_state == TaskState.UPDATED
     assert rows[stale.pk].has_overdue_milestone is True
     assert rows[fresh.pk].has_overdue_milestone is False
     assert rows[fresh.pk].next_milestone_due is None
@@ -371,3 +372,27 @@ def test_the_update_form_is_part_of_my_actions_in_the_navigation_too(client, off
     response = client.get(reverse("actions:update_create", args=[action.pk]))
     active = [item["label"] for item in response.context["navigation"] if item["active"]]
     assert active == ["My actions"]
+
+
+def test_a_returned_update_is_still_owed_and_a_submitted_one_is_not(
+    personas, council, review, current_quarter
+):
+    """Who is chased follows the to-do list: Returned is owed again, Submitted is done."""
+    officer = personas[Role.OFFICER]
+    returned, submitted, untouched = make_actions(review, officer, 3)
+    for action in (returned, submitted, untouched):
+        action.updates.update(recorded_at=at(current_quarter.previous().end))
+    for action, approval in ((returned, Approval.RETURNED), (submitted, Approval.SUBMITTED)):
+        update = progress_update_create(
+            action=action, author=officer, status="on_track", percent_complete=60
+        )
+        ProgressUpdate.objects.filter(pk=update.pk).update(
+            approval=approval, review_reason="Say what the delay is." if approval else ""
+        )
+    update_round = update_round_open(
+        council=council,
+        quarter=current_quarter,
+        deadline=current_quarter.end,
+        opened_by=personas[Role.PERFORMANCE],
+    )
+    assert set(update_round.outstanding_actions()) == {returned, untouched}

@@ -50,7 +50,7 @@ def test_an_action_that_starts_next_year_counts_nowhere_yet(review, cabinet_memb
     this_quarter = board.charts[1].rows[-1]  # status by quarter: the current quarter's row
     assert this_quarter[-1] == 0  # its total
     snapshot = report_snapshot(reviews=[review], quarter=Q3)
-    assert snapshot["headline"]["actions"] == 0 and snapshot["headline"]["later_starts"] == 1
+    assert snapshot.headline.actions == 0 and snapshot.headline.later_starts == 1
     assert {f.label: f.value for f in board.figures}["Actions"] == "0"
 
 
@@ -72,11 +72,11 @@ def test_a_draft_for_the_current_quarter_is_as_at_today_and_provisional(
         created_by=personas[Role.PERFORMANCE],
         meeting_date=dt.date(2027, 2, 11),
     )
-    snapshot = draft.snapshot
-    assert snapshot["as_at"] == "2026-12-01" and snapshot["provisional"] is True
-    due = {m["title"]: m["state"] for m in snapshot["milestones_due"]}
+    snapshot = draft.frozen_snapshot
+    assert snapshot.as_at == dt.date(2026, 12, 1) and snapshot.provisional is True
+    due = {m.title: m.state for m in snapshot.milestones_due}
     assert due == {"Later in December": "due", "Missed in November": "overdue"}
-    assert snapshot["headline"]["milestones_overdue"] == 1
+    assert snapshot.headline.milestones_overdue == 1
     # The dashboard on the same day says the same.
     plan = plan_as_at(reviews=[review], day=TODAY)
     states = {m.title: m.state for a in plan.actions for m in a.milestones}
@@ -93,7 +93,8 @@ def test_a_report_for_an_ended_quarter_is_as_at_its_last_day(council, review, pe
         created_by=personas[Role.PERFORMANCE],
         meeting_date=dt.date(2026, 12, 10),
     )
-    assert draft.snapshot["as_at"] == "2026-09-30" and draft.snapshot["provisional"] is False
+    assert draft.frozen_snapshot.as_at == dt.date(2026, 9, 30)
+    assert draft.frozen_snapshot.provisional is False
 
 
 def test_an_action_last_updated_five_quarters_ago_is_flagged_as_stale(
@@ -106,10 +107,10 @@ def test_an_action_last_updated_five_quarters_ago_is_flagged_as_stale(
     )
     update(action, dt.date(2025, 9, 16), "on_track", 30)
     snapshot = report_snapshot(reviews=[review], quarter=Q3.previous())
-    row = snapshot["recommendations"][0]["actions"][0]
-    assert row["is_stale"] is True and row["updated_on"] == "2025-09-16"
-    assert snapshot["headline"]["stale"] == 1
-    assert [a["reference"] for a in snapshot["stale"]] == [action.reference]
+    row = snapshot.recommendations[0].actions[0]
+    assert row.is_stale is True and row.updated_on == dt.date(2025, 9, 16)
+    assert snapshot.headline.stale == 1
+    assert [a.reference for a in snapshot.stale] == [action.reference]
     plan = plan_as_at(reviews=[review], day=TODAY)
     assert plan.actions[0].is_stale
 

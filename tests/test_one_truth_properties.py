@@ -164,9 +164,9 @@ def check_agreement(review, user, client):
 
     # The Cabinet report's snapshot of the quarter, as at the same day.
     snapshot = report_snapshot(reviews=[review], quarter=QUARTER, today=DAY)
-    assert snapshot["status_counts"] == {s.value: n for s, n in plan.status_counts.items()}
-    assert snapshot["headline"]["actions"] == len(plan.actions)
-    assert snapshot["headline"]["later_starts"] == len(plan.later_starts)
-    assert snapshot["headline"]["overdue"] == len(plan.overdue)
-    assert snapshot["headline"]["stale"] == len(plan.stale)
-    assert snapshot["status_over_quarters"][-1][1] == snapshot["status_counts"]
+    assert snapshot.status_counts == plan.status_counts
+    assert snapshot.headline.actions == len(plan.actions)
+    assert snapshot.headline.later_starts == len(plan.later_starts)
+    assert snapshot.headline.overdue == len(plan.overdue)
+    assert snapshot.headline.stale == len(plan.stale)
+    assert snapshot.status_over_quarters[-1][1] == snapshot.status_counts

@@ -124,13 +124,14 @@ def test_the_service_refuses_what_the_form_refuses(action, officer):
         )  # fmt: skip
 
 
-def test_an_import_refuses_complete_at_60_percent(plan_setup):
+def import_problems(plan_setup, *, reference, milestones, status, percent) -> str:
+    """The problems a one-row action plan import reports, in one string."""
     rows = [
         PLAN_HEADINGS,
         [
-            1, "R1.1", "Appoint an Organisational Development lead", "casey.bennett@example.org",
-            "", "", dt.datetime(2026, 4, 1), dt.datetime(2027, 3, 31), "",
-            "Complete", 60, "Lead appointed.",
+            1, reference, "Appoint an Organisational Development lead",
+            "casey.bennett@example.org", "", "", dt.datetime(2026, 4, 1),
+            dt.datetime(2027, 3, 31), milestones, status, percent, "Lead appointed.",
         ],
     ]  # fmt: skip
     batch = import_batch_create(
@@ -141,5 +142,28 @@ def test_an_import_refuses_complete_at_60_percent(plan_setup):
         review=plan_setup.review,
         uploaded_by=plan_setup.performance,
     )
-    messages = " ".join(problem["message"] for problem in batch.errors)
+    return " ".join(problem["message"] for problem in batch.errors)
+
+
+def test_an_import_refuses_complete_at_60_percent(plan_setup):
+    messages = import_problems(
+        plan_setup, reference="R1.1", milestones="", status="Complete", percent=60
+    )
     assert "A complete action is 100% done, not 60%" in messages
+
+
+@pytest.mark.parametrize(
+    ("milestones", "refused"),
+    [
+        ("Lead appointed – 30/09/2026", True),
+        ("Lead appointed – 30/09/2026 (completed 15/09/2026)", False),
+    ],
+)
+def test_an_import_checks_a_new_actions_own_milestones_before_calling_it_complete(
+    plan_setup, milestones, refused
+):
+    messages = import_problems(
+        plan_setup, reference="R1.9", milestones=milestones, status="Complete", percent=100
+    )
+    expected = "cannot be complete while milestones are still open (“Lead appointed”)"
+    assert (expected in messages) is refused, messages

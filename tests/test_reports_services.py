@@ -63,7 +63,7 @@ def test_a_new_report_takes_its_front_sheet_from_the_council_defaults(
     assert "2024/25 Q2" in report.subject
     assert report.recommendations.startswith("Cabinet is asked to")
     assert report.status == ReportStatus.DRAFT and report.version == 1
-    assert report.snapshot["quarter"]["end"] == "2024-09-30"
+    assert report.frozen_snapshot.quarter.end == dt.date(2024, 9, 30)
 
 
 def test_the_meeting_must_come_after_the_quarter(council, officer, performance):

@@ -131,18 +131,22 @@ def test_text_blocks_keep_separate_lists_apart():
     assert text_blocks("") == []
 
 
-def test_the_meeting_date_of_a_draft_can_be_changed_in_the_form(client, draft, personas):
-    client.force_login(personas[Role.PERFORMANCE])
+def edit_draft(client, draft, personas, **changes):
+    """The performance team saves the draft's edit form with ``changes``, the rest as shown."""
     from reports.forms import CabinetReportForm
 
+    client.force_login(personas[Role.PERFORMANCE])
     form = CabinetReportForm(instance=draft)
     data = {
         name: value
         for name, value in form.initial.items()
         if name in form.fields and value is not None and value is not False
     }
-    data["meeting_date"] = "2024-12-05"
-    response = client.post(f"/reports/{draft.pk}/edit/", data)
+    return client.post(f"/reports/{draft.pk}/edit/", data | changes)
+
+
+def test_the_meeting_date_of_a_draft_can_be_changed_in_the_form(client, draft, personas):
+    response = edit_draft(client, draft, personas, meeting_date="2024-12-05")
     assert response.status_code == 302, response.content.decode()[:3000]
     draft.refresh_from_db()
     assert draft.period.meeting_date == dt.date(2024, 12, 5)
@@ -235,3 +239,50 @@ def test_the_command_writes_the_word_version_and_the_exact_html(draft, tmp_path)
     word = docx.Document(str(tmp_path / "report.docx"))
     assert word.core_properties.title == report.subject
     assert (tmp_path / "report.html").read_text() == report_html(report)
+
+
+def test_peer_suggestions_are_reported_apart_from_the_recommendations(council, plan, personas):
+    from docx import Document
+
+    from reviews.choices import RecommendationKind
+    from tests.factories import RecommendationFactory
+
+    suggestion = RecommendationFactory(
+        review=plan, number=3, kind=RecommendationKind.SUGGESTION,
+        title="Publish a plain-English guide to the budget",
+    )  # fmt: skip
+    ActionFactory(recommendation=suggestion, reference=f"{suggestion.reference}.1")
+    report = services.cabinet_report_create(
+        council=council, quarter=Q2, reviews=[plan], created_by=personas[Role.PERFORMANCE],
+        meeting_date=dt.date(2024, 11, 14),
+    )  # fmt: skip
+    html = _html(report)
+    body = html[html.index("Recommendations: status and direction of travel") :]
+    table, rest = body.split("<h4>Peer suggestions</h4>", 1)
+    assert suggestion.title not in table  # not among the recommendations
+    assert suggestion.title in rest.split("</table>")[0]
+    appendix = html[html.index('<section class="appendix">') :]
+    formal, suggestions = appendix.split('id="appendix-suggestions"', 1)
+    assert suggestion.title not in formal and suggestion.title in suggestions
+    assert "Of the 2 recommendations and 1 peer suggestion, " in html
+
+    rendered = services.cabinet_report_render_pdf(report=report)
+    headings = [
+        p.text for p in Document(io.BytesIO(bytes(rendered.docx))).paragraphs
+        if p.style.name.startswith("Heading")
+    ]  # fmt: skip
+    assert headings.count("Peer suggestions") == 2  # the status table's and the appendix's
+    assert f"{suggestion.reference} {suggestion.title}" in headings
+
+
+def test_text_pasted_from_word_into_the_report_is_stored_with_line_breaks(client, draft, personas):
+    response = edit_draft(
+        client,
+        draft,
+        personas,
+        meeting_date="2024-12-05",
+        attention_narrative="Cabinet is asked to note:\x0bthe capacity plan\x00 is late.",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert draft.attention_narrative == "Cabinet is asked to note:\nthe capacity plan is late."

@@ -33,6 +33,16 @@ def normalise_typed_text(field: forms.Field) -> forms.Field:
     return field
 
 
+class NormalisedTextMixin:
+    """For a form laid out by its template rather than ``govuk_style``: its typed text has its
+    control characters normalised all the same."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            normalise_typed_text(field)
+
+
 def govuk_style(form: forms.BaseForm) -> forms.BaseForm:
     """Give each widget its GOV.UK class, mark invalid fields for assistive technology, and
     normalise the control characters of typed text."""
