@@ -92,7 +92,8 @@ def test_it_flags_actions_not_updated_this_quarter_and_overdue_milestones(client
     assert rows[fresh.pk].next_milestone_due is None
     assert rows[stale.pk].next_milestone_due == dt.date(2024, 6, 30)
     page = response.content.decode()
-    assert page.count("Not updated this quarter</strong>") == 1
+    last = f"{quarter.previous().end:%-d %B %Y}"
+    assert page.count(f"Not updated this quarter: last updated {last}</strong>") == 1
     assert page.count("Milestone overdue</strong>") == 1
 
 
