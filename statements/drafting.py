@@ -86,9 +86,7 @@ def next_we_will(row: RecommendationRow) -> list[str]:
         key=lambda pair: (pair[0].due_date, pair[1].reference),
     )
     for milestone, action in upcoming:
-        overdue = (
-            ", now overdue" if milestone.state == MilestoneState.OVERDUE else ""
-        )
+        overdue = ", now overdue" if milestone.state == MilestoneState.OVERDUE else ""
         lines.append(
             f"{_sentence(milestone.title)} (action {action.reference}): due "
             f"{_day(milestone.due_date)}{overdue}."

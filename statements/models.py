@@ -135,7 +135,8 @@ class PositionStatement(models.Model):
     def pdf_filename(self) -> str:
         """Built from the review's slug, the day and the version only: never from typed text."""
         state = "" if self.is_issued else "-draft"
-        return f"position-statement-{self.review.slug}-{self.as_at:%Y-%m-%d}-v{self.version}{state}.pdf"
+        day = f"{self.as_at:%Y-%m-%d}"
+        return f"position-statement-{self.review.slug}-{day}-v{self.version}{state}.pdf"
 
     @property
     def docx_filename(self) -> str:
@@ -154,7 +155,9 @@ class StatementSection(models.Model):
         PositionStatement, on_delete=models.CASCADE, related_name="sections"
     )
     position = models.PositiveSmallIntegerField()
-    key = models.CharField(max_length=40, help_text="Which part: introduction, theme-N, rec-N-have.")
+    key = models.CharField(
+        max_length=40, help_text="Which part: introduction, theme-N, rec-N-have."
+    )
     kind = models.CharField(max_length=20, choices=SectionKind.choices)
     heading = models.CharField(max_length=400, help_text="The theme or recommendation it is under.")
     text = models.TextField(

@@ -95,21 +95,20 @@ def build_pack(
     """The zip (a temporary file, at its start) and how many evidence files it holds. A file
     missing from storage is listed in the index as missing rather than stopping the pack."""
     entries = pack_entries(statement)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (returned)
     written = []
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, entry in enumerate(entries, start=1):
             try:
-                with entry.evidence.file.open("rb") as source, archive.open(
-                    entry.name, "w"
-                ) as target:
+                with (
+                    entry.evidence.file.open("rb") as source,
+                    archive.open(entry.name, "w") as target,
+                ):
                     while chunk := source.read(1024 * 1024):
                         target.write(chunk)
                 written.append(entry)
             except (FileNotFoundError, OSError):
-                written.append(
-                    PackEntry(**{**entry.__dict__, "missing": True})
-                )
+                written.append(PackEntry(**{**entry.__dict__, "missing": True}))
             if progress:
                 progress(number, len(entries))
         index = render_pdf(index_html(statement, written), timeout=timeout)

@@ -32,7 +32,9 @@ def statement_context(statement, *, sections=None, for_screen: bool = False) -> 
                 {
                     **row,
                     "rag_class": f"rag-{_rag(row.get('rag')) or Rag.GREY}",
-                    "direction_choice": Direction(row["direction"]) if row.get("direction") else None,
+                    "direction_choice": Direction(row["direction"])
+                    if row.get("direction")
+                    else None,
                     "have": text_blocks(by_key.get(f"rec-{row['pk']}-have", "")),
                     "next": text_blocks(by_key.get(f"rec-{row['pk']}-next", "")),
                 }

@@ -208,9 +208,13 @@ def statement_new_version(*, statement: PositionStatement, created_by) -> Positi
     copy.save()
     StatementSection.objects.bulk_create(
         StatementSection(
-            statement=copy, position=s.position, key=s.key, kind=s.kind, heading=s.heading,
+            statement=copy,
+            position=s.position,
+            key=s.key,
+            kind=s.kind,
+            heading=s.heading,
             text=s.text,
-        )  # fmt: skip
+        )
         for s in original.sections.all()
     )
     return copy
@@ -221,9 +225,7 @@ def statement_evidence_pack_build(*, statement: PositionStatement, progress=None
     any earlier one. An issued statement keeps the pack it has; build one before issuing."""
     from django.core.files import File
 
-    statement = PositionStatement.objects.select_related("review", "council").get(
-        pk=statement.pk
-    )
+    statement = PositionStatement.objects.select_related("review", "council").get(pk=statement.pk)
     if statement.is_issued and statement.has_evidence_pack:
         raise ValidationError("This statement is issued and its evidence pack is kept as it is.")
     archive, count = build_pack(statement, progress=progress, timeout=timeout)
@@ -233,7 +235,9 @@ def statement_evidence_pack_build(*, statement: PositionStatement, progress=None
         locked.evidence_pack.save("pack.zip", File(archive), save=False)
         locked.evidence_pack_files = count
         locked.evidence_pack_built_at = timezone.now()
-        locked.save(update_fields=["evidence_pack", "evidence_pack_files", "evidence_pack_built_at"])
+        locked.save(
+            update_fields=["evidence_pack", "evidence_pack_files", "evidence_pack_built_at"]
+        )
         if old:
             transaction.on_commit(lambda: locked.evidence_pack.storage.delete(old))
     archive.close()

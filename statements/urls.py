@@ -17,7 +17,9 @@ urlpatterns = [
         views.StatementNewVersionView.as_view(),
         name="statement_new_version",
     ),
-    path("<int:pk>/statement.pdf", views.StatementDownloadView.as_view(), name="statement_download"),
+    path(
+        "<int:pk>/statement.pdf", views.StatementDownloadView.as_view(), name="statement_download"
+    ),
     path(
         "<int:pk>/statement.docx",
         views.StatementDocxDownloadView.as_view(),

@@ -107,8 +107,8 @@ class StatementCreateView(PerformanceTeamRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Draft position statement started from the plan. Write each theme’s “On our "
-            "transformation journey” and check the rest, then export it.",
+            "Draft position statement started from the plan. Write each theme's \"On our "
+            'transformation journey" and check the rest, then export it.',
         )
         return redirect(statement)
 

@@ -81,7 +81,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if target.suffix.lower() == ".docx":
             target.write_bytes(statement_docx(statement, sections=sections))
-            self.stdout.write(f"Wrote {target} (Word, {where}) in {time.perf_counter() - started:.1f} s.")
+            self.stdout.write(
+                f"Wrote {target} (Word, {where}) in {time.perf_counter() - started:.1f} s."
+            )
             return
         rendered = render_pdf(statement_html(statement, sections=sections))
         target.write_bytes(rendered.content)
