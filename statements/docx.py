@@ -29,8 +29,8 @@ def statement_docx(statement, *, sections=None) -> bytes:
     document.add_paragraph(context["council"]).runs[0].bold = True
     document.add_heading(context["title"], level=1)
     document.add_paragraph(
-        f"{context['review'].title}: progress review position statement, the action plan as "
-        f"at {as_at}"
+        f"The action plan as at {as_at}. Prepared for the Local Government Association's "
+        "progress review."
     )
     if context["is_draft"]:
         document.add_paragraph("Draft: not yet sent to the Local Government Association.")
