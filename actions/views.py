@@ -737,9 +737,19 @@ class ReviewDetailView(TemplateView):
             review = review_detail(user=self.request.user, slug=self.kwargs["slug"])
         except Review.DoesNotExist as exc:
             raise Http404("No such review") from exc
+        cycle = review_selectors.review_cycle(review, today=timezone.localdate())
+        # The progress review submission: what the LGA's cycle asks for next, and the latest
+        # position statement (the statements app, a floor above, adds this reverse relation;
+        # this page reads it and links to it by URL name, never importing that app).
+        statements = review.position_statements.defer("pdf", "docx").order_by("-version")
         return super().get_context_data(
             review=review,
-            cycle=review_selectors.review_cycle(review, today=timezone.localdate()),
+            cycle=cycle,
+            progress_review_step=next(
+                (step for step in cycle if step.label == "Progress review due"), None
+            ),
+            latest_statement=statements.first(),
+            can_prepare_statement=is_performance_team(self.request.user),
             **kwargs,
         )
 

@@ -19,3 +19,6 @@ class JobKind(models.TextChoices):
     REPORT_ISSUE = "report_issue", "Issue the Cabinet report"
     IMPORT_APPLY = "import_apply", "Import a spreadsheet"
     REMINDERS_SEND = "reminders_send", "Send update reminders"
+    STATEMENT_EXPORT = "statement_export", "Export the position statement"
+    STATEMENT_ISSUE = "statement_issue", "Issue the position statement"
+    EVIDENCE_PACK = "evidence_pack", "Build the evidence pack"

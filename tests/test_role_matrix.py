@@ -29,6 +29,13 @@ from tracker.quarters import FinancialQuarter
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Files a page saves (an evidence pack) go to a throwaway folder."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 ANON, OWNER, OFFICER, DIR_SAME, DIR_OTHER, PERF, CABINET, SCRUTINY = (
     "anonymous",
     "officer-owner",
@@ -104,6 +111,31 @@ def _job(w) -> dict:
         url=f"/reports/{report['pk']}/", status="running", heartbeat_at=timezone.now(),
     )  # fmt: skip
     return {"pk": job.pk}
+
+
+def _statement(w, *, issued: bool) -> dict:
+    """A progress review position statement on the world's review: a draft, or issued with
+    stand-in files."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from statements.models import PositionStatement
+    from statements.services import statement_create
+
+    statement = statement_create(
+        council=w.review.council,
+        review=w.review,
+        as_at=max(w.review.onsite_start, dt.date(2024, 9, 30)),
+        created_by=w.people[PERF],
+    )
+    if issued:
+        PositionStatement.objects.filter(pk=statement.pk).update(
+            pdf=b"%PDF-1.7 stand-in", pdf_sha256="0" * 64, pdf_pages=1, pdf_bytes=17,
+            docx=b"PK stand-in", status="issued", issued_by=w.people[PERF],
+            issued_at=timezone.now(),
+        )  # fmt: skip
+    return {"pk": statement.pk}
 
 
 # URL name -> {"kwargs": world -> dict, "get": role -> status, "post": role -> status}
@@ -260,6 +292,51 @@ EXPECTATIONS = {
     "reports:cabinet_report_correct": {
         "kwargs": lambda w: _report(w, issued=True),
         "post": only({PERF: 302}),  # no correction note: back to the report with the reason
+    },
+    # Progress review position statements and evidence packs: the performance team only.
+    "statements:statement_list": {"get": only({PERF: 200})},
+    "statements:statement_create": {"get": only({PERF: 200}), "post": only({PERF: 200})},
+    "statements:statement_css": {"get": only({PERF: 200})},
+    "statements:statement_detail": {
+        "kwargs": lambda w: _statement(w, issued=False),
+        "get": only({PERF: 200}),
+    },
+    "statements:statement_update": {
+        "kwargs": lambda w: _statement(w, issued=False),
+        "get": only({PERF: 200}),
+        "post": only({PERF: 200}),  # an empty form is re-shown with its errors
+    },
+    "statements:statement_preview": {
+        "kwargs": lambda w: _statement(w, issued=False),
+        "get": only({PERF: 200}),
+    },
+    "statements:statement_export": {
+        "kwargs": lambda w: _statement(w, issued=False),
+        "post": only({PERF: 302}),  # to the job's page
+    },
+    "statements:statement_issue": {
+        "kwargs": lambda w: _statement(w, issued=False),
+        "post": only({PERF: 302}),  # not exported yet: back to the statement with the reason
+    },
+    "statements:statement_new_version": {
+        "kwargs": lambda w: _statement(w, issued=True),
+        "post": only({PERF: 302}),  # to the new draft
+    },
+    "statements:statement_download": {
+        "kwargs": lambda w: _statement(w, issued=True),
+        "get": only({PERF: 200}),
+    },
+    "statements:statement_download_docx": {
+        "kwargs": lambda w: _statement(w, issued=True),
+        "get": only({PERF: 200}),
+    },
+    "statements:evidence_pack_build": {
+        "kwargs": lambda w: _statement(w, issued=True),
+        "post": only({PERF: 302}),  # to the job's page
+    },
+    "statements:evidence_pack_download": {
+        "kwargs": lambda w: _statement(w, issued=True),
+        "get": only({PERF: 404}),  # not built yet (tests/test_statements.py downloads one)
     },
 }
 

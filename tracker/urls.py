@@ -35,6 +35,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("statements/", include("statements.urls")),
     path("", include("dashboard.urls")),
     path("", include(("actions.review_urls", "reviews"))),
 ]
