@@ -216,12 +216,11 @@ def report_docx(report) -> bytes:
     document.add_heading("What consultations have taken place on the proposals and when?", level=2)
     document.add_heading("(A) Internal Consultations", level=3)
     _text(document, front["internal_consultations"])
-    finance = "Executive Director of Corporate Resources and Customer Services"
     references = [
         f"{who} ({ref})"
         for who, ref in (
-            (finance, front["finance_reference"]),
-            ("Chief Legal and Democratic Officer", front["legal_reference"]),
+            (front["finance_officer"], front["finance_reference"]),
+            (front["legal_officer"], front["legal_reference"]),
         )
         if ref
     ]
@@ -250,7 +249,7 @@ def report_docx(report) -> bytes:
     if narrative["progress_narrative"]:
         document.add_heading("Progress this quarter", level=2)
         _blocks(document, narrative["progress_narrative"])
-    document.add_heading(f"Matters for {front['report_to']}'s attention", level=2)
+    document.add_heading(f"Matters for {front['audience_body']}'s attention", level=2)
     _blocks(document, narrative["attention_narrative"])
     document.add_paragraph(context["summary_figures"])
     document.add_heading("Recommendations off track or at risk", level=3)
