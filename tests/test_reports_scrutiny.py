@@ -120,6 +120,8 @@ def test_the_web_form_offers_the_audience_and_the_pages_show_it(client, review, 
     assert "Report to Overview and Scrutiny Committee" in detail
     listing = client.get(reverse("reports:cabinet_report_list")).content.decode()
     assert "Overview and Scrutiny Committee" in listing
+    only_cabinet = client.get(reverse("reports:cabinet_report_list") + "?audience=cabinet")
+    assert report.get_absolute_url() not in only_cabinet.content.decode()
 
 
 def test_the_defaults_page_edits_each_audiences_defaults(client, council, performance):
