@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from reports.choices import Audience
+from reports.models import SCRUTINY_DEFAULTS, ReportSettings
 from reviews.models import (
     Council,
     Directorate,
@@ -74,6 +76,8 @@ def council_data_load(*, data: dict) -> LoadCounts:
         _upsert(Directorate, counts, {"council": council, "name": item["name"]}, {})
     for item in data.get("portfolios", []):
         _upsert(Portfolio, counts, {"council": council, "name": item["name"]}, {})
+
+    report_settings_load(council=council, data=data.get("report_settings", {}), counts=counts)
 
     reviews, themes_by_review = {}, {}
     for item in sorted(data["reviews"], key=lambda r: r["onsite_start"]):
@@ -157,4 +161,14 @@ def council_data_load(*, data: dict) -> LoadCounts:
                 "evidence_source": link.get("evidence_source") or "",
             },
         )
+    return counts
+
+
+def report_settings_load(*, council: Council, data: dict, counts: LoadCounts | None = None):
+    """The council's own front sheet wording (its contact officer, website, who reports), per
+    audience, from its data file; fields it does not give keep the neutral model defaults."""
+    counts = counts if counts is not None else LoadCounts()
+    for audience, values in data.items():
+        start = SCRUTINY_DEFAULTS if audience == Audience.SCRUTINY else {}
+        _upsert(ReportSettings, counts, {"council": council, "audience": audience}, start | values)
     return counts

@@ -6,7 +6,7 @@ from reviews.admin import CouncilScopedAdminMixin
 
 @admin.register(ReportSettings)
 class ReportSettingsAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["council", "report_of", "contact_officer"]
+    list_display = ["council", "audience", "report_of", "contact_officer"]
 
 
 @admin.register(ReportingPeriod)
@@ -26,7 +26,7 @@ class CabinetReportAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     """Reports are made and issued in the tracker's own pages, through ``reports.services``;
     here they can be looked at, and only drafts changed or deleted."""
 
-    list_display = ["subject", "period", "version", "status", "issued_at"]
+    list_display = ["subject", "period", "audience", "version", "status", "issued_at"]
     list_filter = ["status", "council"]
     readonly_fields = [
         "council",

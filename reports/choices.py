@@ -10,3 +10,20 @@ class ReportStatus(models.TextChoices):
     @property
     def tag_class(self) -> str:
         return {"draft": "app-tag--grey", "issued": "app-tag--blue"}[self.value]
+
+
+class Audience(models.TextChoices):
+    """Who the quarterly report goes to. Both peer reports ask that it goes to Overview and
+    Scrutiny as well as Cabinet (2018 recommendation 2; 2023 section 4.1)."""
+
+    CABINET = "cabinet", "Cabinet"
+    SCRUTINY = "scrutiny", "Overview and Scrutiny Committee"
+
+    @property
+    def body(self) -> str:
+        """How the report's own text names the meeting: "Matters for the Committee's attention"."""
+        return {"cabinet": "Cabinet", "scrutiny": "the Committee"}[self.value]
+
+    @property
+    def slug(self) -> str:
+        return self.value

@@ -5,7 +5,8 @@ snapshot, front sheet and exceptions), with python-docx rather than docxtpl: the
 mostly generated tables whose rows come from data, which python-docx builds directly, whereas
 docxtpl would need a Word template kept in step with the HTML one by hand. Accessible as Word
 understands it: heading styles in order, real tables whose header row repeats on each page,
-every chart as its data table with the chart's description, title and language set.
+every chart as an image with alt text (the SVG the PDF draws, as PNG through CairoSVG: Word
+cannot be relied on to show SVG) beside its data table, title and language set.
 
 Everything is added as text runs, so nothing a user typed is ever read as markup."""
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import io
 
+import cairosvg
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -43,6 +45,20 @@ def _repeat_header(row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+# Pixels across a chart's PNG: sharp in print at the text width (about 300 dpi at 16 cm).
+CHART_PIXELS = 1800
+
+
+def _chart_picture(document, svg: str, *, alt: str, title: str) -> None:
+    """One chart as a PNG at the text width, with its alt text (``descr``) and title on the
+    drawing, where Word and screen readers look for them."""
+    png = cairosvg.svg2png(bytestring=str(svg).encode("utf-8"), output_width=CHART_PIXELS)
+    document.add_picture(io.BytesIO(png), width=_text_width(document))
+    drawing = document.paragraphs[-1]._p.xpath(".//wp:docPr")[0]
+    drawing.set("descr", alt)
+    drawing.set("title", title)
 
 
 def _text_width(document) -> int:
@@ -216,12 +232,11 @@ def report_docx(report) -> bytes:
     document.add_heading("What consultations have taken place on the proposals and when?", level=2)
     document.add_heading("(A) Internal Consultations", level=3)
     _text(document, front["internal_consultations"])
-    finance = "Executive Director of Corporate Resources and Customer Services"
     references = [
         f"{who} ({ref})"
         for who, ref in (
-            (finance, front["finance_reference"]),
-            ("Chief Legal and Democratic Officer", front["legal_reference"]),
+            (front["finance_officer"], front["finance_reference"]),
+            (front["legal_officer"], front["legal_reference"]),
         )
         if ref
     ]
@@ -250,7 +265,7 @@ def report_docx(report) -> bytes:
     if narrative["progress_narrative"]:
         document.add_heading("Progress this quarter", level=2)
         _blocks(document, narrative["progress_narrative"])
-    document.add_heading(f"Matters for {front['report_to']}'s attention", level=2)
+    document.add_heading(f"Matters for {front['audience_body']}'s attention", level=2)
     _blocks(document, narrative["attention_narrative"])
     document.add_paragraph(context["summary_figures"])
     document.add_heading("Recommendations off track or at risk", level=3)
@@ -346,8 +361,26 @@ def report_docx(report) -> bytes:
         number += 1
         chart = group["chart"]
         document.add_heading(f"2.{number} {chart.title}", level=3)
-        document.add_paragraph(chart.description)
-        _table(document, chart.columns, chart.rows, caption=f"Data for “{chart.title}”")
+        # The description stays with the chart, so a heading is never left above a gap.
+        document.add_paragraph(chart.description).paragraph_format.keep_with_next = True
+        parts = group["parts"]
+        for part, svg in enumerate(parts, start=1):
+            whole = f" (part {part} of {len(parts)})" if len(parts) > 1 else ""
+            _chart_picture(
+                document,
+                svg,
+                alt=f"{chart.description}{whole} The figures follow in a table.",
+                title=f"{chart.title}{whole}",
+            )
+        label_share = 0.3  # the row labels (themes, quarters) need room; the counts do not
+        _table(
+            document,
+            chart.columns,
+            chart.rows,
+            caption=f"Data for “{chart.title}”",
+            widths=[label_share]
+            + [(1 - label_share) / (len(chart.columns) - 1)] * (len(chart.columns) - 1),
+        )
     number += 1
     document.add_heading(
         f"2.{number} Direction of travel since the end of {quarter.previous_label}", level=3

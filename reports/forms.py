@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from reports.choices import Audience
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportSettings
 from reviews.choices import ReviewKind
 from reviews.models import Review
@@ -9,8 +10,22 @@ from tracker.quarters import FinancialQuarter, quarter_choices
 
 
 class CabinetReportCreateForm(NormalisedTextMixin, forms.Form):
-    """Which quarter, for which Cabinet meeting, about which review(s)."""
+    """For whom, which quarter, for which meeting, about which review(s)."""
 
+    audience = forms.TypedChoiceField(
+        label="Who is the report for?",
+        choices=Audience.choices,
+        coerce=Audience,
+        initial=Audience.CABINET,
+        required=False,  # Cabinet's report unless Scrutiny is chosen
+        empty_value=Audience.CABINET,
+        widget=forms.RadioSelect,
+        help_text="Both come from the same snapshot of the plan; each has its own front sheet.",
+        error_messages={
+            "required": "Choose who the report is for",
+            "invalid_choice": "Choose Cabinet or the Overview and Scrutiny Committee",
+        },
+    )
     quarter = forms.ChoiceField(
         label="Quarter",
         help_text="A report on the quarter still in progress shows the plan as at today, is "
@@ -84,7 +99,9 @@ FRONT_SHEET_ORDER = [
     "core_income",
     "core_greener",
     "internal_consultations",
+    "finance_officer",
     "finance_reference",
+    "legal_officer",
     "legal_reference",
     "external_consultations",
     "implementation_date",

@@ -7,24 +7,29 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from accounts.roles import is_performance_team
-from reports.choices import ReportStatus
+from reports.choices import Audience, ReportStatus
 from reports.snapshot import ReportSnapshot
 from reviews.models import Council, Review, council_of
 from tracker.quarters import FinancialQuarter
 
 
 class FrontSheet(models.Model):
-    """The fixed fields of a Cabinet report's front sheet and opening sections, with the wording
-    of Sefton's own Cabinet reports as defaults. A council's ``ReportSettings`` holds its
-    defaults; each ``CabinetReport`` starts from a copy it may edit."""
+    """The fixed fields of a Cabinet report's front sheet and opening sections.
+
+    The defaults are neutral: generic sentences where any council would say the same, blank
+    where only the council can say it (who the report is from, its contact officer, its
+    website). Those are ``COUNCIL_FIELDS``; no report starts until the council has filled them
+    in (``missing_council_fields``). A council's ``ReportSettings`` holds its defaults; each
+    ``CabinetReport`` starts from a copy it may edit. Sefton's own wording is demo data
+    (``demo/fixtures/sefton.json``)."""
 
     report_to = models.CharField(max_length=200, default="Cabinet")
     report_of = models.CharField(
-        max_length=300, default="Executive Director of Corporate Resources and Customer Services"
+        max_length=300, default="", help_text="The officer presenting it, such as a director."
     )
-    wards_affected = models.CharField(max_length=300, default="(All Wards);")
+    wards_affected = models.CharField(max_length=300, default="All Wards")
     portfolio = models.CharField(
-        max_length=300, default="Cabinet Member - Regulatory, Compliance and Corporate Services"
+        max_length=300, default="", help_text="The Cabinet Member whose portfolio it falls in."
     )
     is_key_decision = models.BooleanField("is this a key decision", default=False)
     in_forward_plan = models.BooleanField("included in forward plan", default=False)
@@ -92,22 +97,33 @@ class FrontSheet(models.Model):
     core_greener = models.TextField("cleaner greener", default="NA")
     internal_consultations = models.TextField(
         default=(
-            "The Executive Director of Corporate Resources and Customer Services and the Chief "
-            "Legal and Democratic Officer have been consulted and any comments have been "
-            "incorporated into the report."
+            "The Chief Finance Officer and the Monitoring Officer have been consulted and any "
+            "comments have been incorporated into the report."
         )
+    )
+    finance_officer = models.CharField(
+        "finance officer consulted",
+        max_length=200,
+        default="Chief Finance Officer",
+        help_text="The title printed before the finance consultation reference.",
     )
     finance_reference = models.CharField(
         "finance consultation reference",
         max_length=40,
         blank=True,
-        help_text="The Executive Director of Corporate Resources' reference, such as FD.6708/22.",
+        help_text="The finance officer's reference, such as FD.6708/22.",
+    )
+    legal_officer = models.CharField(
+        "legal officer consulted",
+        max_length=200,
+        default="Monitoring Officer",
+        help_text="The title printed before the legal consultation reference.",
     )
     legal_reference = models.CharField(
         "legal consultation reference",
         max_length=40,
         blank=True,
-        help_text="The Chief Legal and Democratic Officer's reference, such as LD.4908/22.",
+        help_text="The legal officer's reference, such as LD.4908/22.",
     )
     external_consultations = models.TextField(default="NA")
     implementation_date = models.CharField(
@@ -115,14 +131,12 @@ class FrontSheet(models.Model):
         max_length=300,
         default="Immediately following the Cabinet meeting.",
     )
-    contact_officer = models.CharField(max_length=200, default="Jan McMahon")
-    contact_telephone = models.CharField(
-        "telephone number", max_length=60, default="Tel: 0151 934 4431"
-    )
-    contact_email = models.EmailField("email address", default="jan.mcmahon@sefton.gov.uk")
+    contact_officer = models.CharField(max_length=200, default="")
+    contact_telephone = models.CharField("telephone number", max_length=60, default="")
+    contact_email = models.EmailField("email address", default="")
     website = models.URLField(
         "council website",
-        default="https://www.sefton.gov.uk",
+        default="",
         help_text="Background papers are published here; the report links to it.",
     )
     background_papers = models.TextField(
@@ -132,8 +146,25 @@ class FrontSheet(models.Model):
     class Meta:
         abstract = True
 
+    def missing_council_fields(self) -> list[str]:
+        """The council's own details still blank, by their labels: a report needs them all."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in COUNCIL_FIELDS
+            if not str(getattr(self, name) or "").strip()
+        ]
+
 
 FRONT_SHEET_FIELDS = [field.name for field in FrontSheet._meta.local_fields]
+# Only the council can say these; they start blank and a report is refused until they are set.
+COUNCIL_FIELDS = [
+    "report_of",
+    "portfolio",
+    "contact_officer",
+    "contact_telephone",
+    "contact_email",
+    "website",
+]
 CORE_PURPOSE_FIELDS = [name for name in FRONT_SHEET_FIELDS if name.startswith("core_")]
 
 
@@ -145,20 +176,39 @@ def core_purpose_of(values: dict) -> list[tuple[str, str]]:
     ]
 
 
-class ReportSettings(FrontSheet):
-    """A council's defaults for the front sheet of its quarterly Cabinet report."""
+# Where the Scrutiny version's defaults differ from the model's (which are Cabinet's).
+SCRUTINY_DEFAULTS = {
+    "report_to": "Overview and Scrutiny Committee",
+    "reasons": (
+        "Peer challenges are a proven tool for sector-led improvement. The peer team asked "
+        "that progress against the action plan is reported to Overview and Scrutiny as well as "
+        "Cabinet, so that the Committee can scrutinise the Council's delivery of it."
+    ),
+    "implementation_date": "Not applicable: the report is for the Committee's scrutiny.",
+}
 
-    council = models.OneToOneField(
-        Council, on_delete=models.CASCADE, related_name="report_settings"
+
+class ReportSettings(FrontSheet):
+    """A council's defaults for the front sheet of its quarterly report, one set per audience
+    (Cabinet, Overview and Scrutiny Committee)."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="report_settings")
+    audience = models.CharField(
+        max_length=10, choices=Audience.choices, default=Audience.CABINET, editable=False
     )
 
     class Meta:
-        ordering = ["council"]
-        verbose_name = "Cabinet report defaults"
-        verbose_name_plural = "Cabinet report defaults"
+        ordering = ["council", "audience"]
+        verbose_name = "report defaults"
+        verbose_name_plural = "report defaults"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "audience"], name="%(app_label)s_%(class)s_one_per_audience"
+            ),
+        ]
 
     def __str__(self):
-        return f"Cabinet report defaults for {self.council}"
+        return f"Report defaults for {self.get_audience_display()}, {self.council}"
 
 
 class ReportingPeriodQuerySet(models.QuerySet):
@@ -230,6 +280,9 @@ class CabinetReport(FrontSheet):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="cabinet_reports")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
     reviews = models.ManyToManyField(Review, related_name="cabinet_reports")
+    audience = models.CharField(
+        max_length=10, choices=Audience.choices, default=Audience.CABINET, editable=False
+    )
     version = models.PositiveSmallIntegerField(default=1, editable=False)
     supersedes = models.OneToOneField(
         "self",
@@ -257,7 +310,7 @@ class CabinetReport(FrontSheet):
         help_text="Paragraphs separated by a blank line; start lines with '- ' for a list.",
     )
     attention_narrative = models.TextField(
-        "matters for Cabinet's attention",
+        "matters for the meeting's attention",
         blank=True,
         help_text="Paragraphs separated by a blank line; start lines with '- ' for a list.",
     )
@@ -296,7 +349,12 @@ class CabinetReport(FrontSheet):
         verbose_name = "Cabinet report"
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "version"], name="%(app_label)s_%(class)s_unique_version"
+                fields=["period", "audience", "version"],
+                name="%(app_label)s_%(class)s_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience__in=Audience.values),
+                name="%(app_label)s_%(class)s_audience_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ReportStatus.values),
@@ -322,7 +380,10 @@ class CabinetReport(FrontSheet):
         ]
 
     def __str__(self):
-        return f"{self.subject} (version {self.version}, {self.get_status_display().lower()})"
+        return (
+            f"{self.subject} ({self.get_audience_display()}, version {self.version}, "
+            f"{self.get_status_display().lower()})"
+        )
 
     def get_absolute_url(self):
         return reverse("reports:cabinet_report_detail", kwargs={"pk": self.pk})
@@ -346,10 +407,14 @@ class CabinetReport(FrontSheet):
         return ReportStatus(self.status)
 
     @property
+    def audience_choice(self) -> Audience:
+        return Audience(self.audience)
+
+    @property
     def pdf_filename(self) -> str:
-        """Built from the quarter and version only: never from text a user typed."""
+        """Built from the audience, quarter and version only: never from text a user typed."""
         state = "" if self.is_issued else "-draft"
-        return f"cabinet-report-{self.period.quarter_slug}-v{self.version}{state}.pdf"
+        return f"{self.audience}-report-{self.period.quarter_slug}-v{self.version}{state}.pdf"
 
     @property
     def docx_filename(self) -> str:

@@ -215,6 +215,9 @@ def front_sheet_of(report) -> dict:
         "attention_narrative": report.attention_narrative,
         "correction_note": report.correction_note,
         "meeting_date": report.period.meeting_date,
+        # Who it goes to, and how its text names them ("Matters for the Committee's attention").
+        "audience": report.get_audience_display(),
+        "audience_body": report.audience_choice.body,
         "version": report.version,
         "supersedes": report.supersedes,
     }

@@ -11,9 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports import selectors
-from reports.choices import ReportStatus
+from reports.choices import Audience, ReportStatus
 from reports.docx import report_docx
-from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportingPeriod, ReportSettings
+from reports.models import (
+    COUNCIL_FIELDS,
+    FRONT_SHEET_FIELDS,
+    SCRUTINY_DEFAULTS,
+    CabinetReport,
+    ReportingPeriod,
+    ReportSettings,
+)
 from reports.pdf import render_pdf
 from reports.rendering import report_html
 from reviews.models import Council, Review, council_lock
@@ -40,12 +47,32 @@ class ReportIssued(ValidationError):
         )
 
 
-def default_texts(*, quarter: FinancialQuarter, reviews: list[Review]) -> dict[str, str]:
-    """The parts of the front sheet that name the quarter and the review(s)."""
+def default_texts(
+    *, quarter: FinancialQuarter, reviews: list[Review], audience: Audience = Audience.CABINET
+) -> dict[str, str]:
+    """The parts of the front sheet that name the quarter, the review(s) and the audience."""
     titles = " and ".join(review.title for review in reviews) or "peer review"
     end = f"{quarter.end:%-d %B %Y}"
+    subject = f"Local Government Association {titles}: Action Plan Progress {quarter.label}"
+    if audience == Audience.SCRUTINY:
+        return {
+            "subject": f"{subject} (Overview and Scrutiny)",
+            "summary": (
+                f"This report informs the Committee of progress against the action plan the "
+                f"Council agreed in response to the recommendations of the {titles}, as at "
+                f"{end} (the end of {quarter.label}, {quarter.months_label}), as the peer team "
+                "asked that performance reports go to Overview and Scrutiny."
+            ),
+            "recommendations": (
+                "The Committee is asked to\n\n"
+                f"(1) note the progress made against the action plan as at {end}, as set out "
+                "in this report and Appendix A; and\n\n"
+                "(2) identify any actions on which it wishes to receive further information."
+            ),
+            "appendices": f"Appendix A - Action plan progress as at {end}",
+        }
     return {
-        "subject": f"Local Government Association {titles}: Action Plan Progress {quarter.label}",
+        "subject": subject,
         "summary": (
             f"This report updates Cabinet on progress against the action plan agreed in "
             f"response to the recommendations of the {titles}, as at {end} "
@@ -60,18 +87,52 @@ def default_texts(*, quarter: FinancialQuarter, reviews: list[Review]) -> dict[s
     }
 
 
-def report_settings_for(council: Council) -> ReportSettings:
-    settings, _ = ReportSettings.objects.get_or_create(council=council)
+class DefaultsIncomplete(ValidationError):
+    """The council's own details (contact officer, website...) are not filled in yet."""
+
+    def __init__(self, missing: list[str], *, whose: str = "The council's report defaults"):
+        super().__init__(
+            f"{whose} are missing: {', '.join(missing)}. Fill them in before a report is "
+            "made, so that no report goes out with blanks.",
+            code="defaults_incomplete",
+            params={"missing": missing},
+        )
+
+
+def _refuse_blanks(report: CabinetReport) -> None:
+    missing = report.missing_council_fields()
+    if missing:
+        raise DefaultsIncomplete(missing, whose="This report's front sheet details")
+
+
+def report_settings_for(council: Council, audience: Audience = Audience.CABINET) -> ReportSettings:
+    """The council's defaults for one audience. The Scrutiny set starts from the Scrutiny
+    wording and the council's own details (contact officer...) as given for Cabinet."""
+    settings = ReportSettings.objects.filter(council=council, audience=audience).first()
+    if settings is not None:
+        return settings
+    start = {}
+    if audience == Audience.SCRUTINY:
+        cabinet = ReportSettings.objects.filter(council=council, audience=Audience.CABINET).first()
+        start = SCRUTINY_DEFAULTS | (
+            {name: getattr(cabinet, name) for name in COUNCIL_FIELDS} if cabinet else {}
+        )
+    settings, _ = ReportSettings.objects.get_or_create(
+        council=council, audience=audience, defaults=start
+    )
     return settings
 
 
 @transaction.atomic
-def report_settings_update(*, council: Council, **fields) -> ReportSettings:
-    """Change the council's front sheet defaults; reports already started are not touched."""
+def report_settings_update(
+    *, council: Council, audience: Audience = Audience.CABINET, **fields
+) -> ReportSettings:
+    """Change the council's front sheet defaults for one audience; reports already started are
+    not touched."""
     unknown = set(fields) - set(FRONT_SHEET_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    settings = report_settings_for(council)
+    settings = report_settings_for(council, audience)
     settings = ReportSettings.objects.select_for_update().get(pk=settings.pk)
     for name, value in fields.items():
         setattr(settings, name, value)
@@ -96,29 +157,37 @@ def cabinet_report_create(
     reviews: list[Review],
     created_by,
     meeting_date: dt.date | None = None,
+    audience: Audience = Audience.CABINET,
 ) -> CabinetReport:
-    """Start the draft report for a quarter, with the front sheet from the council's defaults
-    and a snapshot of the plan as at the quarter's end."""
+    """Start the draft report for a quarter and audience (one of each per quarter), with the
+    front sheet from the council's defaults for that audience and a snapshot of the plan as at
+    the quarter's end."""
+    audience = Audience(audience)
     reviews = list(reviews)
     if not reviews:
         raise ValidationError({"reviews": "Choose at least one review."})
+    missing = report_settings_for(council, audience).missing_council_fields()
+    if missing:
+        raise DefaultsIncomplete(missing)
     if any(review.council_id != council.pk for review in reviews):
         raise ValidationError({"reviews": "Choose the council's own reviews."})
     council_lock(council)  # a double submit waits here, then finds the first one's report
     period = _period_ensure(council=council, quarter=quarter, meeting_date=meeting_date)
-    if period.reports.exists():
+    existing = period.reports.filter(audience=audience)
+    if existing.exists():
         raise ValidationError(
-            f"A report for {quarter.label} already exists.",
+            f"A report to {audience.label} for {quarter.label} already exists.",
             code="report_exists",
-            params={"report": period.reports.order_by("-version").first()},
+            params={"report": existing.order_by("-version").first()},
         )
-    defaults = report_settings_for(council)
+    defaults = report_settings_for(council, audience)
     report = CabinetReport(
         council=council,
         period=period,
+        audience=audience,
         created_by=created_by,
         **{name: getattr(defaults, name) for name in FRONT_SHEET_FIELDS},
-        **default_texts(quarter=quarter, reviews=reviews),
+        **default_texts(quarter=quarter, reviews=reviews, audience=audience),
     )
     report.full_clean(exclude=["reviews"])
     report.save()
@@ -209,6 +278,7 @@ def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = 
     draft = CabinetReport.objects.select_related("period", "council", "supersedes").get(
         pk=report.pk
     )
+    _refuse_blanks(draft)
     _snapshot_take(draft)
     rendered = render_pdf(report_html(draft), timeout=timeout)
     word = report_docx(draft)
@@ -237,14 +307,16 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
         raise ReportIssued(draft)
     if not draft.pdf_sha256:
         raise ValidationError("Generate the PDF before issuing the report.")
+    _refuse_blanks(draft)
     if timezone.localdate() <= draft.period.end:
         raise ValidationError(
             f"{draft.period.quarter.label} has not ended yet: issue its report after "
             f"{draft.period.end:%-d %B %Y}."
         )
-    if draft.snapshot.get("provisional"):
+    snapshot = draft.frozen_snapshot
+    if snapshot and snapshot.provisional:
         raise ValidationError(
-            f"This draft shows the plan as at {draft.snapshot['as_at']}, before "
+            f"This draft shows the plan as at {snapshot.as_at:%-d %B %Y}, before "
             f"{draft.period.quarter.label} ended: generate the PDF again so that it reads the "
             f"plan as at {draft.period.end:%-d %B %Y}, check it, then issue it."
         )
@@ -285,10 +357,11 @@ def cabinet_report_correct(*, report: CabinetReport, created_by, correction_note
         raise ValidationError("This version has already been corrected: correct the latest one.")
     if not correction_note.strip():
         raise ValidationError({"correction_note": "Say what needs correcting."})
-    latest = original.period.reports.order_by("-version").first()
+    latest = original.period.reports.filter(audience=original.audience).order_by("-version")[0]
     correction = CabinetReport(
         council=original.council,
         period=original.period,
+        audience=original.audience,
         version=latest.version + 1,
         supersedes=original,
         correction_note=correction_note.strip(),

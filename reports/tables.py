@@ -14,6 +14,7 @@ class CabinetReportTable(tables.Table):
         order_by=("period__start", "version"),
         linkify=lambda record: record.get_absolute_url(),
     )
+    audience = tables.Column(verbose_name="For")
     meeting_date = tables.DateColumn(
         accessor="period__meeting_date", format="j M Y", verbose_name="Cabinet meeting"
     )
@@ -23,9 +24,9 @@ class CabinetReportTable(tables.Table):
 
     class Meta:
         model = CabinetReport
-        fields = ["quarter", "meeting_date", "status", "issued_at"]
+        fields = ["quarter", "audience", "meeting_date", "status", "issued_at"]
         # The PDF right after the report's name, so it is on screen on a phone (375 px).
-        sequence = ["quarter", "download", "status", "meeting_date", "issued_at"]
+        sequence = ["quarter", "download", "audience", "status", "meeting_date", "issued_at"]
         order_by = ("-quarter",)
         empty_text = "No Cabinet reports yet."
 
@@ -50,8 +51,9 @@ class CabinetReportTable(tables.Table):
             return "Not generated yet"
         return format_html(
             '<a class="govuk-link" href="{}" download>Download PDF'
-            '<span class="govuk-visually-hidden"> of the {} report, version {}</span></a>',
+            '<span class="govuk-visually-hidden"> of the {} report to {}, version {}</span></a>',
             reverse("reports:cabinet_report_download", kwargs={"pk": record.pk}),
             record.period.quarter.label,
+            record.get_audience_display(),
             record.version,
         )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views import View
@@ -18,6 +19,7 @@ from jobs.choices import JobKind
 from jobs.services import job_enqueue
 from jobs.views import job_redirect
 from reports import selectors, services, tasks
+from reports.choices import Audience
 from reports.filtersets import CabinetReportFilterSet
 from reports.forms import (
     CabinetReportCreateForm,
@@ -78,6 +80,7 @@ class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
                 quarter=form.cleaned_data["quarter"],
                 reviews=list(form.cleaned_data["reviews"]),
                 meeting_date=form.cleaned_data["meeting_date"],
+                audience=form.cleaned_data["audience"],
                 created_by=self.request.user,
             )
         except ValidationError as exc:
@@ -90,6 +93,17 @@ class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
                         exc.message,
                         existing.get_absolute_url(),
                         existing.period.quarter.label,
+                    ),
+                )
+            elif exc.code == "defaults_incomplete":
+                form.add_error(
+                    None,
+                    format_html(
+                        '{} <a class="govuk-link" href="{}?audience={}">Fill in the report '
+                        "defaults</a>.",
+                        exc.message,
+                        reverse("reports:reportsettings_update"),
+                        form.cleaned_data["audience"].value,
                     ),
                 )
             else:
@@ -177,14 +191,30 @@ class ReportSettingsUpdateView(PerformanceTeamRequiredMixin, FormView):
             raise PermissionDenied("Your account is not linked to a council.")
         return council
 
+    @cached_property
+    def audience(self) -> Audience:
+        """Cabinet's defaults unless ?audience=scrutiny; anything else is Cabinet's too."""
+        wanted = self.request.GET.get("audience", "")
+        return Audience(wanted) if wanted in Audience.values else Audience.CABINET
+
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"instance": services.report_settings_for(self.council)}
+        settings = services.report_settings_for(self.council, self.audience)
+        return super().get_form_kwargs() | {"instance": settings}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(audience=self.audience, audiences=list(Audience), **kwargs)
 
     def form_valid(self, form):
         services.report_settings_update(
-            council=self.council, **{name: form.cleaned_data[name] for name in form.fields}
+            council=self.council,
+            audience=self.audience,
+            **{name: form.cleaned_data[name] for name in form.fields},
         )
-        messages.success(self.request, "Report defaults saved. New reports will start from them.")
+        messages.success(
+            self.request,
+            f"Report defaults for {self.audience.label} saved. New reports to "
+            f"{self.audience.label} will start from them.",
+        )
         return redirect("reports:cabinet_report_list")
 
 

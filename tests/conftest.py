@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from accounts.choices import Role
@@ -7,9 +10,23 @@ from tests.factories import CouncilFactory, DirectorateFactory
 PASSWORD = "correct horse battery staple"
 
 
+def _sefton_report_settings() -> dict:
+    path = Path(__file__).resolve().parent.parent / "demo" / "fixtures" / "sefton.json"
+    return json.loads(path.read_text(encoding="utf-8"))["report_settings"]
+
+
+SEFTON_REPORT_SETTINGS = _sefton_report_settings()
+
+
 @pytest.fixture
 def council(db):
-    return CouncilFactory(short_name="Sefton", name="Sefton Metropolitan Borough Council")
+    """Sefton, with its own front sheet wording from the demo data (as ``load_sefton`` gives
+    it). Other councils made in tests keep the neutral model defaults."""
+    from demo.council_data import report_settings_load
+
+    sefton = CouncilFactory(short_name="Sefton", name="Sefton Metropolitan Borough Council")
+    report_settings_load(council=sefton, data=SEFTON_REPORT_SETTINGS)
+    return sefton
 
 
 @pytest.fixture

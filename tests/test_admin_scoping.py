@@ -81,7 +81,16 @@ def _council_records(short_name: str) -> SimpleNamespace:
     ImportBatch.objects.create(
         council=council, review=review, kind="action_plan", filename="plan.csv", content=b"x"
     )
-    ReportSettings.objects.create(council=council)
+    # Each council's own details, so that it may start a report (no council gets Sefton's).
+    ReportSettings.objects.create(
+        council=council,
+        report_of=f"{short_name} Director of Resources",
+        portfolio=f"{short_name} Cabinet Member",
+        contact_officer=f"{short_name} Contact",
+        contact_telephone="0151 000 0000",
+        contact_email=f"reports@{short_name.lower()}.gov.uk",
+        website=f"https://www.{short_name.lower()}.gov.uk",
+    )
     cabinet_report_create(
         council=council,
         quarter=FinancialQuarter(2024, 3),

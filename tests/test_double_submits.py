@@ -47,7 +47,7 @@ def test_a_second_report_for_the_quarter_is_refused_with_a_link_to_the_first(
     assert again.status_code == 200
     page = again.content.decode()
     report = CabinetReport.objects.get()
-    assert "A report for 2025/26 Q4 already exists." in page
+    assert "A report to Cabinet for 2025/26 Q4 already exists." in page
     assert f'<a class="govuk-link" href="{report.get_absolute_url()}">' in page
 
 

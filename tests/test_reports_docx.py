@@ -93,3 +93,17 @@ def test_hostile_text_stays_text_in_word(rendered):
     report = services.cabinet_report_render_pdf(report=rendered)
     text = "\n".join(p.text for p in _open(report.docx).paragraphs)
     assert '<w:p>"&</w:p>' in text
+
+
+def test_every_chart_is_an_image_with_alt_text_beside_its_data_table(rendered):
+    from reports.rendering import charts_for
+
+    document = _open(rendered.docx)
+    groups = charts_for(rendered.frozen_snapshot, printed=True)
+    pictures = document.element.body.xpath(".//wp:docPr")
+    assert len(pictures) == sum(len(group["parts"]) for group in groups) >= 3
+    for picture, group in zip(pictures, groups, strict=False):
+        chart = group["chart"]
+        assert picture.get("descr").startswith(chart.description)  # what it shows, not its title
+        assert picture.get("title").startswith(chart.title)
+    assert all(shape.width > 0 for shape in document.inline_shapes)

@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 from accounts.choices import Role
 from reports import services
 from reports.choices import ReportStatus
-from reports.models import CabinetReport, ReportSettings
+from reports.models import FRONT_SHEET_FIELDS, CabinetReport
 from reports.pdf import RenderedPdf, RenderTimeout
+from tests.factories import CouncilFactory, ReviewFactory
 from tests.reports_plan import Q2, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def issued(draft, performance, fake_render):
 def test_a_new_report_takes_its_front_sheet_from_the_council_defaults(
     council, officer, performance
 ):
-    ReportSettings.objects.create(council=council, contact_officer="A. Performance Officer")
+    services.report_settings_update(council=council, contact_officer="A. Performance Officer")
     review, _ = make_plan(council, officer)
     report = services.cabinet_report_create(
         council=council, quarter=Q2, reviews=[review], created_by=performance, meeting_date=MEETING
@@ -64,6 +65,57 @@ def test_a_new_report_takes_its_front_sheet_from_the_council_defaults(
     assert report.recommendations.startswith("Cabinet is asked to")
     assert report.status == ReportStatus.DRAFT and report.version == 1
     assert report.frozen_snapshot.quarter.end == dt.date(2024, 9, 30)
+
+
+def test_a_second_council_never_gets_seftons_wording_and_is_asked_for_its_own(performance):
+    """A council other than Sefton starts from neutral defaults: blank where only it can say
+    (contact officer, website, who reports), generic sentences elsewhere. No report starts
+    until it has filled them in."""
+    wirral = CouncilFactory(short_name="Wirral", name="Wirral Council")
+    defaults = services.report_settings_for(wirral)
+    assert defaults.contact_officer == defaults.contact_email == defaults.website == ""
+    assert defaults.report_of == defaults.portfolio == ""
+    every_value = " ".join(str(getattr(defaults, name)) for name in FRONT_SHEET_FIELDS)
+    for sefton_words in ["Sefton", "McMahon", "0151", "Corporate Resources", "Regulatory"]:
+        assert sefton_words not in every_value
+    review = ReviewFactory(council=wirral, slug="wirral-2024-cpc")
+    with pytest.raises(ValidationError, match="contact officer, telephone number") as refused:
+        services.cabinet_report_create(
+            council=wirral,
+            quarter=Q2,
+            reviews=[review],
+            created_by=performance,
+            meeting_date=MEETING,
+        )
+    assert refused.value.code == "defaults_incomplete"
+    assert not CabinetReport.objects.filter(council=wirral).exists()
+
+    services.report_settings_update(
+        council=wirral,
+        report_of="Director of Resources",
+        portfolio="Cabinet Member - Finance",
+        contact_officer="Ana Kaur",
+        contact_telephone="0151 666 0000",
+        contact_email="ana.kaur@wirral.example",
+        website="https://www.wirral.example",
+    )
+    report = services.cabinet_report_create(
+        council=wirral,
+        quarter=Q2,
+        reviews=[review],
+        created_by=performance,
+        meeting_date=MEETING,
+    )
+    assert report.contact_officer == "Ana Kaur"
+    assert report.finance_officer == "Chief Finance Officer"
+    assert "Sefton" not in report.internal_consultations
+
+
+def test_a_draft_whose_contact_details_were_blanked_is_not_rendered(draft, fake_render):
+    CabinetReport.objects.filter(pk=draft.pk).update(contact_email="", website="")
+    with pytest.raises(ValidationError, match="email address, council website"):
+        services.cabinet_report_render_pdf(report=draft)
+    assert fake_render == []
 
 
 def test_the_meeting_must_come_after_the_quarter(council, officer, performance):

@@ -101,6 +101,28 @@ def test_a_quarter_not_in_the_list_is_explained_and_the_rest_is_kept(client, rev
     assert not CabinetReport.objects.exists()
 
 
+def test_a_new_council_is_sent_to_fill_in_its_report_defaults_first(client, performance):
+    """Another council's performance team, before it has given its contact details: the form
+    says what is missing and links to the defaults page; no report, no PDF with blanks."""
+    from accounts.services import person_ensure
+
+    wirral = CouncilFactory(short_name="Wirral", name="Wirral Council")
+    review = ReviewFactory(council=wirral, slug="wirral-2024-cpc")
+    person = person_ensure(username="wirral.performance", council=wirral, role=Role.PERFORMANCE)
+    client.force_login(person)
+    response = client.post(
+        url("cabinet_report_create"),
+        {"quarter": "2024-25-Q2", "meeting_date": "2024-11-14", "reviews": [review.pk]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "missing: report of, portfolio, contact officer" in page
+    assert f'href="{reverse("reports:reportsettings_update")}?audience=cabinet"' in page
+    assert not CabinetReport.objects.exists()
+    defaults = client.get(reverse("reports:reportsettings_update")).content.decode()
+    assert "Jan McMahon" not in defaults and "sefton.gov.uk" not in defaults
+
+
 def test_front_sheet_text_is_escaped_on_the_page_and_in_the_preview(client, review, performance):
     report = new_report(review, performance)
     client.force_login(performance)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.choices import Role
 from reports import services
+from reports.choices import Audience
 from reports.models import CabinetReport, ReportingPeriod
 from reports.pdf import RenderError
 from reports.rendering import report_html
@@ -33,12 +34,20 @@ class Command(BaseCommand):
             "HTML given to WeasyPrint, to repeat a render elsewhere).",
         )
         parser.add_argument("--meeting-date", help="Date of the Cabinet meeting, YYYY-MM-DD.")
+        parser.add_argument(
+            "--audience",
+            choices=Audience.values,
+            default=Audience.CABINET.value,
+            help="Who the report is for: cabinet (the default) or scrutiny (the Overview and "
+            "Scrutiny Committee); each has its own front sheet, from the same snapshot.",
+        )
         parser.add_argument("--issue", action="store_true", help="Mark the report issued.")
         parser.add_argument(
             "--user", default=None, help="Username recorded as author (default: first superuser)."
         )
 
-    def handle(self, *args, period, review, output, meeting_date, issue, user, **options):
+    def handle(self, *args, period, review, output, meeting_date, issue, user, audience, **options):
+        audience = Audience(audience)
         try:
             quarter = FinancialQuarter.parse(period)
         except ValueError as exc:
@@ -62,12 +71,15 @@ class Command(BaseCommand):
             raise CommandError("--output: name a .pdf, .docx or .html file.")
 
         try:
-            report = self._report(council, quarter, reviews, meeting, author)
+            report = self._report(council, quarter, reviews, meeting, author, audience)
             report = services.cabinet_report_render_pdf(report=report)
             if issue:
                 report = services.cabinet_report_issue(report=report, issued_by=author)
         except ValidationError as exc:
-            raise CommandError(_message(exc)) from exc
+            hint = ""
+            if getattr(exc, "code", None) == "defaults_incomplete":
+                hint = " The performance team fills them in at /reports/defaults/."
+            raise CommandError(_message(exc) + hint) from exc
         except RenderError as exc:
             raise CommandError(str(exc)) from exc
         state = "issued" if report.is_issued else "draft"
@@ -108,10 +120,11 @@ class Command(BaseCommand):
             raise CommandError("Give --user: there is no superuser or performance team member.")
         return author
 
-    def _report(self, council, quarter, reviews, meeting, author) -> CabinetReport:
-        """The quarter's latest draft if there is one, else a new report."""
+    def _report(self, council, quarter, reviews, meeting, author, audience) -> CabinetReport:
+        """The quarter's latest draft to this audience if there is one, else a new report."""
         period = ReportingPeriod.objects.filter(council=council, quarter_slug=quarter.slug).first()
-        latest = period.reports.order_by("-version").first() if period else None
+        reports = period.reports.filter(audience=audience) if period else None
+        latest = reports.order_by("-version").first() if reports is not None else None
         if latest is None:
             return services.cabinet_report_create(
                 council=council,
@@ -119,10 +132,12 @@ class Command(BaseCommand):
                 reviews=reviews,
                 meeting_date=meeting,
                 created_by=author,
+                audience=audience,
             )
         if latest.is_issued:
             raise CommandError(
-                f"Version {latest.version} for {quarter.label} is already issued; correct it in "
+                f"Version {latest.version} to {audience.label} for {quarter.label} is already "
+                "issued; correct it in "
                 "the tracker to make a new version."
             )
         if {r.pk for r in latest.reviews.all()} != {r.pk for r in reviews}:
