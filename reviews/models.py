@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from reviews.choices import LinkKind, RecommendationKind, ReviewKind
@@ -19,6 +20,19 @@ class Council(models.Model):
         help_text="When on, an officer's progress update is Submitted and counts only once the "
         "director of the action's directorate or the performance team accepts it.",
     )
+    publishes_progress = models.BooleanField(
+        "publish what Cabinet was told on a public page",
+        default=False,
+        help_text="When on, /public/<council>/ shows anyone, without signing in, each review's "
+        "recommendations with the status and direction of the latest issued Cabinet report, "
+        "and every issued report to download.",
+    )
+    publishes_lead_names = models.BooleanField(
+        "name the leads on the public page",
+        default=False,
+        help_text="When on, the public page names each recommendation's lead member and lead "
+        "officer as the issued report did. Off: no one's name is shown.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -26,6 +40,11 @@ class Council(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    @property
+    def slug(self) -> str:
+        """The council in public addresses: ``/public/sefton/``."""
+        return slugify(self.short_name)
 
 
 class Directorate(models.Model):

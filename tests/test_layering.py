@@ -19,6 +19,7 @@ FLOORS = [
     {"actions"},
     {"charts"},  # draws the plan's statuses for the dashboard and the Cabinet report
     {"imports", "reports", "dashboard"},
+    {"public"},  # publishes issued reports' snapshots: reads reports, nothing reads it
     {"demo"},
 ]
 FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "imports",  # XLSX/CSV action plans and quarterly updates: preview, apply, export
     "reports",  # the quarterly Cabinet progress report (snapshots, PDF, archive)
     "dashboard",  # Cabinet and Scrutiny dashboard at / (issue 4)
+    "public",  # the public page of what was reported to Cabinet, and its open data
     "charts",  # server-side SVG charts shared by the dashboard and the Cabinet report
     "demo",  # seed and synthetic data: load_sefton, load_demo, generate_synthetic_data
     "django_tasks",  # Django 6's task framework, backported (issue 16)

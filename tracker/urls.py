@@ -35,6 +35,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
+    path("public/", include("public.urls")),  # what each council publishes, no sign-in
     path("", include("dashboard.urls")),
     path("", include(("actions.review_urls", "reviews"))),
 ]
