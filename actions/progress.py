@@ -147,6 +147,8 @@ class RecommendationRow:
     theme: str
     actions: tuple[ActionRow, ...]  # begun by the day
     later_starts: tuple[ActionRow, ...]
+    lead_member: str = ""  # the lead Cabinet member's name (today's, not as at the day)
+    lead_officer: str = ""
 
     @property
     def status(self) -> ActionStatus | None:
@@ -316,7 +318,7 @@ def plan_as_at(
     rows, themes = [], {}
     recommendations = (
         Recommendation.objects.filter(review__in=review_ids)
-        .select_related("theme")
+        .select_related("theme", "lead_member", "lead_officer")
         .order_by("review__onsite_start", "review", "number")
     )
     for recommendation in recommendations:
@@ -335,6 +337,8 @@ def plan_as_at(
                 theme=recommendation.theme.title if recommendation.theme else "",
                 actions=tuple(a for a in actions_of if a.has_begun),
                 later_starts=tuple(a for a in actions_of if not a.has_begun),
+                lead_member=display_name(recommendation.lead_member),
+                lead_officer=display_name(recommendation.lead_officer),
             )
         )
     return PlanProgress(

@@ -172,13 +172,19 @@ class RecommendationTable(tables.Table):
     direction = tables.Column(
         accessor="pk", verbose_name="Direction of travel", orderable=False, empty_values=()
     )
+    lead_member = tables.Column(
+        verbose_name="Lead member", order_by=("lead_member__last_name",), default="—"
+    )
+    lead_officer = tables.Column(
+        verbose_name="Lead officer", order_by=("lead_officer__last_name",), default="—"
+    )
 
     class Meta:
         model = Recommendation
         # Status and direction first after the title, so they show without scrolling.
         fields = [
             "reference", "title", "rolled_up_status", "direction", "action_count", "theme",
-            "review",
+            "review", "lead_member", "lead_officer",
         ]  # fmt: skip
         sequence = fields
         order_by = ("review",)
@@ -192,6 +198,12 @@ class RecommendationTable(tables.Table):
 
     def render_reference(self, record):
         return record.reference
+
+    def render_lead_member(self, value):
+        return display_name(value)
+
+    def render_lead_officer(self, value):
+        return display_name(value)
 
     def render_rolled_up_status(self, value):
         status = ActionStatus(value)

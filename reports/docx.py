@@ -118,6 +118,14 @@ def _direction(direction) -> str:
     return f"{direction.arrow} {direction.label}" if direction else ""
 
 
+def _leads(rec: dict) -> str:
+    """A recommendation's lead member and lead officer (reports before issue 15 had none)."""
+    member, officer = rec.get("lead_member"), rec.get("lead_officer")
+    if not (member or officer):
+        return "Not named"
+    return f"{member or 'No lead member'}\n{officer or 'No lead officer'}"
+
+
 def _date(value, pattern: str = "%-d %B %Y") -> str:
     return f"{value:{pattern}}" if value else "None set"
 
@@ -368,10 +376,11 @@ def report_docx(report) -> bytes:
     document.add_heading(f"2.{number} Recommendations: status and direction of travel", level=3)
     _table(
         document,
-        ["Ref", "Recommendation", "Status and RAG", "Direction", "Actions"],
+        ["Ref", "Recommendation", "Lead member and lead officer", "Status and RAG", "Direction",
+         "Actions"],
         [
-            [r["reference"], r["title"], _status(r["status"]), _direction(r["direction"]),
-             len(r["actions"])]
+            [r["reference"], r["title"], _leads(r), _status(r["status"]),
+             _direction(r["direction"]), len(r["actions"])]
             for r in context["recommendations"]
         ],
     )  # fmt: skip
@@ -402,6 +411,8 @@ def report_docx(report) -> bytes:
         document.add_heading(f"{rec['reference']} {rec['title']}", level=3)
         document.add_paragraph(
             (f"Theme: {rec['theme']}. " if rec["theme"] else "")
+            + (f"Lead member: {rec['lead_member']}. " if rec.get("lead_member") else "")
+            + (f"Lead officer: {rec['lead_officer']}. " if rec.get("lead_officer") else "")
             + f"Overall: {_status(rec['status'])}"
             + (f", {_direction(rec['direction'])}" if rec["direction"] else "")
             + "."

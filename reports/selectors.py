@@ -127,6 +127,8 @@ def report_snapshot(
                 "status": status.value if status else None,
                 "rag": status.rag.value if status else None,
                 "direction": direction.value if direction else None,
+                "lead_member": recommendation.lead_member,
+                "lead_officer": recommendation.lead_officer,
                 "actions": action_rows,
             }
         )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -243,6 +244,24 @@ class Recommendation(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
     )
+    # The lead Cabinet member and lead officer councils name for each recommendation: people
+    # of the council with those roles (the admin offers only them), never free text.
+    lead_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations_as_lead_member",
+        help_text="The Cabinet member who answers for this recommendation.",
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations_as_lead_officer",
+        help_text="The officer who leads the council's response to this recommendation.",
+    )
     earlier = models.ManyToManyField(
         "self",
         through="RecommendationLink",
@@ -282,6 +301,12 @@ class Recommendation(models.Model):
     def clean(self):
         if self.theme_id and self.review_id and self.theme.review_id != self.review_id:
             raise ValidationError({"theme": "Choose one of this review's own themes."})
+        for name in ("lead_member", "lead_officer"):
+            person = getattr(self, name)
+            if person is not None and self.review_id:
+                council = council_of(person)
+                if council is None or council.pk != self.review.council_id:
+                    raise ValidationError({name: "Choose a person of this review's council."})
 
     @property
     def reference(self) -> str:
