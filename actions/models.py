@@ -174,13 +174,17 @@ class ActionQuerySet(models.QuerySet):
             mine |= Q(directorate=directorate)
         return self.filter(mine)
 
+    def chased(self):
+        """Actions the quarterly chase asks about: not under a closed recommendation."""
+        return self.filter(recommendation__closed_on__isnull=True)
+
     def lacking_update_for(self, quarter: FinancialQuarter):
-        """Open actions with no progress update recorded since ``quarter`` began, leaving out
-        those that only start after it."""
+        """Open, chased actions with no progress update recorded since ``quarter`` began,
+        leaving out those that only start after it."""
         updated = ProgressUpdate.objects.filter(
             action=OuterRef("pk"), recorded_at__gte=start_of_day(quarter.start)
         )
-        return self.open().filter(~Exists(updated)).exclude(start_date__gt=quarter.end)
+        return self.open().chased().filter(~Exists(updated)).exclude(start_date__gt=quarter.end)
 
     def with_update_flags(self, today: dt.date):
         """Annotate what an owner needs at quarter end, in one query whatever the row count:
@@ -750,6 +754,7 @@ class UpdateRound(models.Model):
         actions = (
             Action.objects.filter(recommendation__review__council=self.council)
             .open()
+            .chased()
             .exclude(start_date__gt=quarter.end)
             .with_task_state(quarter)
         )

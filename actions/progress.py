@@ -149,6 +149,8 @@ class RecommendationRow:
     later_starts: tuple[ActionRow, ...]
     lead_member: str = ""  # the lead Cabinet member's name (today's, not as at the day)
     lead_officer: str = ""
+    closed_on: dt.date | None = None  # closed by the day: its work continues elsewhere
+    continues_in: str = ""
 
     @property
     def status(self) -> ActionStatus | None:
@@ -339,6 +341,14 @@ def plan_as_at(
                 later_starts=tuple(a for a in actions_of if not a.has_begun),
                 lead_member=display_name(recommendation.lead_member),
                 lead_officer=display_name(recommendation.lead_officer),
+                **(
+                    {
+                        "closed_on": recommendation.closed_on,
+                        "continues_in": recommendation.continues_in,
+                    }
+                    if recommendation.closed_on and recommendation.closed_on <= day
+                    else {}
+                ),
             )
         )
     return PlanProgress(

@@ -258,6 +258,17 @@ def report_docx(report) -> bytes:
     if narrative["progress_narrative"]:
         document.add_heading("Progress this quarter", level=2)
         _blocks(document, narrative["progress_narrative"])
+    if headline.get("plan_complete"):
+        document.add_heading("The plan is complete", level=2)
+        places = list(dict.fromkeys(r["continues_in"] for r in context["recommendations"]))
+        document.add_paragraph(
+            f"Every one of the {headline['recommendations']} recommendations in this plan has "
+            f"been closed: the work continues as business as usual ({'; '.join(places)}). "
+            "This is the plan's final progress report."
+        )
+    if narrative.get("difference_narrative"):
+        document.add_heading("What difference has it made", level=2)
+        _blocks(document, narrative["difference_narrative"])
     document.add_heading(f"Matters for {front['report_to']}'s attention", level=2)
     _blocks(document, narrative["attention_narrative"])
     document.add_paragraph(context["summary_figures"])
@@ -413,6 +424,11 @@ def report_docx(report) -> bytes:
             (f"Theme: {rec['theme']}. " if rec["theme"] else "")
             + (f"Lead member: {rec['lead_member']}. " if rec.get("lead_member") else "")
             + (f"Lead officer: {rec['lead_officer']}. " if rec.get("lead_officer") else "")
+            + (
+                f"Closed on {rec['closed_on']}: continues in {rec['continues_in']}. "
+                if rec.get("closed_on")
+                else ""
+            )
             + f"Overall: {_status(rec['status'])}"
             + (f", {_direction(rec['direction'])}" if rec["direction"] else "")
             + "."

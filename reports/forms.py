@@ -127,6 +127,7 @@ class CabinetReportForm(forms.ModelForm):
             "summary",
             "progress_narrative",
             "attention_narrative",
+            "difference_narrative",
             "recommendations",
             *FRONT_SHEET_ORDER,
             "appendices",

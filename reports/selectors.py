@@ -129,6 +129,8 @@ def report_snapshot(
                 "direction": direction.value if direction else None,
                 "lead_member": recommendation.lead_member,
                 "lead_officer": recommendation.lead_officer,
+                "closed_on": _day(recommendation.closed_on),
+                "continues_in": recommendation.continues_in,
                 "actions": action_rows,
             }
         )
@@ -166,6 +168,9 @@ def report_snapshot(
             "milestones_met": states[MilestoneState.MET] + states[MilestoneState.MET_LATE],
             "milestones_overdue": states[MilestoneState.OVERDUE],
             "later_starts": len(plan.later_starts),
+            "recommendations_closed": sum(1 for r in recommendation_rows if r["closed_on"]),
+            "plan_complete": bool(recommendation_rows)
+            and all(r["closed_on"] for r in recommendation_rows),
         },
         "status_counts": {status.value: n for status, n in counts.items()},
         "rag_counts": {rag.value: n for rag, n in plan.rag_counts.items()},

@@ -27,6 +27,7 @@ EDITABLE_FIELDS = [
     "appendices",
     "progress_narrative",
     "attention_narrative",
+    "difference_narrative",
 ]
 
 

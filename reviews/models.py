@@ -262,6 +262,24 @@ class Recommendation(models.Model):
         related_name="recommendations_as_lead_officer",
         help_text="The officer who leads the council's response to this recommendation.",
     )
+    # Closed when its work moves into business as usual: it stays visible and reported, and
+    # its actions leave the quarterly chase (``actions.models.ActionQuerySet.chased``).
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+    continues_in = models.CharField(
+        "where the work continues",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Such as \u201cCorporate Plan 2025\u201330\u201d.",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     earlier = models.ManyToManyField(
         "self",
         through="RecommendationLink",
@@ -286,6 +304,11 @@ class Recommendation(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=RecommendationKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True, continues_in="")
+                | (Q(closed_on__isnull=False) & ~Q(continues_in="")),
+                name="%(app_label)s_%(class)s_closed_says_where_it_continues",
             ),
         ]
 
@@ -315,6 +338,10 @@ class Recommendation(models.Model):
     @property
     def is_suggestion(self) -> bool:
         return self.kind == RecommendationKind.SUGGESTION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class RecommendationLink(models.Model):

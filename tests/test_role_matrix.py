@@ -160,6 +160,18 @@ EXPECTATIONS = {
         "get": everyone(200),
     },
     "reviews:recommendation_list": {"get": everyone(200)},
+    # Closing a recommendation or a whole plan is the performance team's (an empty form is
+    # re-shown with its errors).
+    "reviews:recommendation_close": {
+        "kwargs": lambda w: {"slug": w.review.slug, "number": w.action.recommendation.number},
+        "get": only({PERF: 200}),
+        "post": only({PERF: 200}),
+    },
+    "reviews:plan_close": {
+        "kwargs": lambda w: {"slug": w.review.slug},
+        "get": only({PERF: 200}),
+        "post": only({PERF: 200}),
+    },
     "reviews:recurring": {"get": everyone(200)},
     "dashboard:dashboard": {"get": everyone(200)},
     "actions:action_list": {"get": everyone(200)},
