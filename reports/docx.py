@@ -331,7 +331,8 @@ def report_docx(report) -> bytes:
     document.add_heading("1. Background", level=2)
     for review in context["reviews"]:
         document.add_paragraph(
-            f"The Local Government Association (LGA) carried out the {review['title']} on site "
+            f"{review.get('carried_out_by') or 'The Local Government Association (LGA)'} "
+            f"carried out the {review['title']} on site "
             f"from {_date(review['onsite_start'])} to {_date(review['onsite_end'])}."
         )
     document.add_paragraph(

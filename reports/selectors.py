@@ -18,6 +18,7 @@ from actions.choices import ActionStatus
 from actions.progress import ActionRow, MilestoneState, plan_as_at, status_counts_by_quarter
 from reports.choices import ReportStatus
 from reports.models import CabinetReport
+from reviews.choices import ReviewKind
 from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
@@ -203,6 +204,7 @@ def _review_row(review: Review) -> dict:
         "slug": review.slug,
         "title": review.title,
         "kind": review.get_kind_display(),
+        "carried_out_by": ReviewKind(review.kind).carried_out_by,
         "onsite_start": _day(review.onsite_start),
         "onsite_end": _day(review.onsite_end),
         "report_published": _day(review.report_published),

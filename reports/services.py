@@ -16,6 +16,7 @@ from reports.docx import report_docx
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportingPeriod, ReportSettings
 from reports.pdf import render_pdf
 from reports.rendering import report_html
+from reviews.choices import ReviewKind
 from reviews.models import Council, Review, council_lock
 from tracker.quarters import FinancialQuarter
 
@@ -45,8 +46,11 @@ def default_texts(*, quarter: FinancialQuarter, reviews: list[Review]) -> dict[s
     """The parts of the front sheet that name the quarter and the review(s)."""
     titles = " and ".join(review.title for review in reviews) or "peer review"
     end = f"{quarter.end:%-d %B %Y}"
+    # The LGA's name leads the subject only when every review is one of its own.
+    lga = all(ReviewKind(review.kind).carried_out_by.endswith("(LGA)") for review in reviews)
     return {
-        "subject": f"Local Government Association {titles}: Action Plan Progress {quarter.label}",
+        "subject": f"{'Local Government Association ' if lga else ''}{titles}: "
+        f"Action Plan Progress {quarter.label}",
         "summary": (
             f"This report updates Cabinet on progress against the action plan agreed in "
             f"response to the recommendations of the {titles}, as at {end} "
