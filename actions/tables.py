@@ -172,11 +172,12 @@ class RecommendationTable(tables.Table):
     direction = tables.Column(
         accessor="pk", verbose_name="Direction of travel", orderable=False, empty_values=()
     )
+    # Always rendered (empty_values=()), so "—" for nobody reaches downloads too.
     lead_member = tables.Column(
-        verbose_name="Lead member", order_by=("lead_member__last_name",), default="—"
+        verbose_name="Lead member", order_by=("lead_member__last_name",), empty_values=()
     )
     lead_officer = tables.Column(
-        verbose_name="Lead officer", order_by=("lead_officer__last_name",), default="—"
+        verbose_name="Lead officer", order_by=("lead_officer__last_name",), empty_values=()
     )
 
     class Meta:
@@ -200,10 +201,16 @@ class RecommendationTable(tables.Table):
         return record.reference
 
     def render_lead_member(self, value):
-        return display_name(value)
+        return display_name(value, default="—")
 
     def render_lead_officer(self, value):
-        return display_name(value)
+        return display_name(value, default="—")
+
+    def value_lead_member(self, value):
+        return display_name(value, default="—")
+
+    def value_lead_officer(self, value):
+        return display_name(value, default="—")
 
     def render_rolled_up_status(self, value):
         status = ActionStatus(value)

@@ -11,7 +11,7 @@ WIDTHS = [1280, 375]
 MAX_PAGES_PER_ROLE = 60  # the footer adds help, statement, privacy, cookies, password pages
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SKIP_PREFIXES = ("/accounts/logout", "/accounts/login", "/admin/", "/static/", "/media/")
-DOWNLOAD_MARKERS = ("_export=", "download", "format=", ".pdf", ".csv", ".xlsx")
+DOWNLOAD_MARKERS = ("_export=", "download", "format=", ".pdf", ".csv", ".xlsx", ".json", ".docx")
 
 # getAttribute, not .href: links inside SVG charts have an SVGAnimatedString there.
 ABSOLUTE_HREFS = (
