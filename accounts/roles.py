@@ -3,6 +3,7 @@ the user object so templates and per-object checks on one page cost one query.""
 
 from typing import NoReturn
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from accounts.choices import Role
@@ -61,3 +62,16 @@ def leads_actions(user) -> bool:
 def approves_updates(user) -> bool:
     """Directors and the performance team accept or return officers' updates."""
     return is_performance_team(user) or has_role(user, Role.DIRECTOR)
+
+
+# Who may be named as a recommendation's lead: a Cabinet member, and an officer or director.
+LEAD_MEMBER_ROLES = (Role.CABINET,)
+LEAD_OFFICER_ROLES = (Role.OFFICER, Role.DIRECTOR)
+
+
+def people_with_role(*roles: Role, council=None):
+    """Active people holding any of ``roles``, of ``council`` when one is given, by surname."""
+    people = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+    if council is not None:
+        people = people.filter(profile__council=council)
+    return people.distinct().order_by("last_name", "first_name")

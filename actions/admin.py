@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.roles import LEAD_MEMBER_ROLES, LEAD_OFFICER_ROLES, people_with_role
 from actions.models import Action, Milestone, ProgressUpdate, UpdateRound
 from reviews.admin import CouncilScopedAdminMixin, RecommendationAdmin
 from reviews.models import Recommendation
@@ -183,3 +184,16 @@ admin.site.unregister(Recommendation)
 @admin.register(Recommendation)
 class RecommendationWithActionsAdmin(RecommendationAdmin):
     inlines = [*RecommendationAdmin.inlines, ActionInline]
+    list_display = [*RecommendationAdmin.list_display, "lead_member", "lead_officer"]
+    list_select_related = [*RecommendationAdmin.list_select_related, "lead_member", "lead_officer"]
+    list_filter = [*RecommendationAdmin.list_filter, "lead_member", "lead_officer"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A lead member is a Cabinet member, a lead officer an officer or director, of the
+        # person's own council (the mixin scopes the choices to it).
+        roles = {"lead_member": LEAD_MEMBER_ROLES, "lead_officer": LEAD_OFFICER_ROLES}
+        if db_field.name in roles:
+            kwargs["queryset"] = self.council_scope(
+                request, people_with_role(*roles[db_field.name])
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

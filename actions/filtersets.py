@@ -21,6 +21,21 @@ def _lead_officers(council):
     )
 
 
+def _recommendation_leads(role_field: str):
+    """The people named as ``role_field`` (lead member or lead officer) of a recommendation of
+    the council: the filter offers only names that would find something."""
+
+    def choices(council):
+        return (
+            get_user_model()
+            .objects.filter(**{f"recommendations_as_{role_field}__review__council": council})
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    return choices
+
+
 # Only what an option needs: a council can have thousands of themes across reviews.
 PLAN_CHOICES = {
     "review": lambda council: Review.objects.filter(council=council),
@@ -28,6 +43,8 @@ PLAN_CHOICES = {
     "directorate": lambda council: Directorate.objects.filter(council=council),
     "portfolio": lambda council: Portfolio.objects.filter(council=council),
     "lead_officer": _lead_officers,
+    "lead_member": _recommendation_leads("lead_member"),
+    "recommendation_lead": _recommendation_leads("lead_officer"),
 }
 
 
@@ -194,8 +211,21 @@ class RecommendationFilterSet(CouncilScopedFilterSet):
         widget=QuickSelect,
         queryset=get_user_model().objects.none(),
         method="filter_by_actions",
-        label="Lead officer",
+        label="Leads one of its actions",
         empty_label="All lead officers",
+    )
+    lead_member = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        queryset=get_user_model().objects.none(),
+        label="Lead member",
+        empty_label="All lead members",
+    )
+    recommendation_lead = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
+        field_name="lead_officer",
+        queryset=get_user_model().objects.none(),
+        label="Recommendation's lead officer",
+        empty_label="All recommendation leads",
     )
     overdue = django_filters.BooleanFilter(
         widget=AnyYesNoSelect, method="filter_overdue", label="Has overdue actions"
@@ -210,8 +240,8 @@ class RecommendationFilterSet(CouncilScopedFilterSet):
     class Meta:
         model = Recommendation
         fields = [
-            "q", "review", "theme", "status", "rag", "directorate", "portfolio",
-            "lead_officer", "overdue", "due_within",
+            "q", "review", "theme", "status", "rag", "lead_member", "recommendation_lead",
+            "directorate", "portfolio", "lead_officer", "overdue", "due_within",
         ]  # fmt: skip
 
     def _having(self, queryset, actions):

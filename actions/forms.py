@@ -519,3 +519,30 @@ class CouncilApprovalForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_style(self)
+
+
+class CloseForm(forms.Form):
+    """When a recommendation, or a whole plan, moved into business as usual, and where."""
+
+    closed_on = forms.DateField(
+        label="Date it closed",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date it closed",
+            "invalid": "Enter a real date, like 2025-03-31",
+        },
+    )
+    continues_in = forms.CharField(
+        label="Where the work continues",
+        max_length=200,
+        help_text="For example, Corporate Plan 2025\u201330 or the Medium Term Financial Strategy.",
+        error_messages={
+            "required": "Enter where the work continues, like Corporate Plan 2025\u201330",
+            "max_length": "Where the work continues must be 200 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_on"].initial = timezone.localdate()
+        describe_fields(govuk_style(self))

@@ -175,8 +175,12 @@ class ActionQuerySet(VersionedQuerySet):
             mine |= Q(directorate=directorate)
         return self.filter(mine)
 
+    def chased(self):
+        """Actions the quarterly chase asks about: not under a closed recommendation."""
+        return self.filter(recommendation__closed_on__isnull=True)
+
     def owing_update_for(self, quarter: FinancialQuarter):
-        """Open actions, begun by the quarter's end, whose officer still owes the quarter's
+        """Open, chased actions, begun by the quarter's end, whose officer still owes the quarter's
         update: none recorded since it began, or the latest was returned (``TaskState`` To do
         or Returned). A submitted update awaiting approval is the officer's part done.
 
@@ -185,6 +189,7 @@ class ActionQuerySet(VersionedQuerySet):
         Cabinet until it is accepted."""
         return (
             self.open()
+            .chased()
             .exclude(start_date__gt=quarter.end)
             .with_task_state(quarter)
             .filter(Q(quarter_approval__isnull=True) | Q(quarter_approval=Approval.RETURNED))
@@ -755,6 +760,7 @@ class UpdateRound(models.Model):
         actions = (
             Action.objects.filter(recommendation__review__council=self.council)
             .open()
+            .chased()
             .exclude(start_date__gt=quarter.end)
             .with_task_state(quarter)
         )

@@ -149,6 +149,10 @@ class RecommendationRow:
     kind: RecommendationKind  # a formal recommendation, or a peer suggestion made beside them
     actions: tuple[ActionRow, ...]  # begun by the day
     later_starts: tuple[ActionRow, ...]
+    lead_member: str = ""  # the lead Cabinet member's name (today's, not as at the day)
+    lead_officer: str = ""
+    closed_on: dt.date | None = None  # closed by the day: its work continues elsewhere
+    continues_in: str = ""
 
     @property
     def status(self) -> ActionStatus | None:
@@ -318,7 +322,7 @@ def plan_as_at(
     rows, themes = [], {}
     recommendations = (
         Recommendation.objects.filter(review__in=review_ids)
-        .select_related("theme")
+        .select_related("theme", "lead_member", "lead_officer")
         .order_by("review__onsite_start", "review", "number")
     )
     for recommendation in recommendations:
@@ -338,6 +342,16 @@ def plan_as_at(
                 kind=RecommendationKind(recommendation.kind),
                 actions=tuple(a for a in actions_of if a.has_begun),
                 later_starts=tuple(a for a in actions_of if not a.has_begun),
+                lead_member=display_name(recommendation.lead_member),
+                lead_officer=display_name(recommendation.lead_officer),
+                **(
+                    {
+                        "closed_on": recommendation.closed_on,
+                        "continues_in": recommendation.continues_in,
+                    }
+                    if recommendation.closed_on and recommendation.closed_on <= day
+                    else {}
+                ),
             )
         )
     return PlanProgress(

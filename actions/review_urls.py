@@ -16,4 +16,10 @@ urlpatterns = [
         views.RecommendationDetailView.as_view(),
         name="recommendation_detail",
     ),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/close/",
+        views.RecommendationCloseView.as_view(),
+        name="recommendation_close",
+    ),
+    path("reviews/<slug:slug>/close/", views.PlanCloseView.as_view(), name="plan_close"),
 ]

@@ -74,7 +74,7 @@ def review_detail(*, user, slug: str):
 def recommendation_detail(*, user, slug: str, number: int) -> Recommendation:
     return (
         recommendations_with_rollup(Recommendation.objects.visible_to(user))
-        .select_related("review__council", "theme")
+        .select_related("review__council", "theme", "lead_member", "lead_officer")
         .prefetch_related(
             Prefetch(
                 "actions",
@@ -121,6 +121,6 @@ def recommendation_list(*, user, day: dt.date, previous_day: dt.date):
     actions = Action.objects.order_by().as_at(day, previous_day)
     return (
         recommendations_with_rollup(Recommendation.objects.visible_to(user), day=day)
-        .select_related("review", "theme")
+        .select_related("review", "theme", "lead_member", "lead_officer")
         .prefetch_related(Prefetch("actions", queryset=actions, to_attr="actions_as_at"))
     )

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.text import get_valid_filename
 from actions.choices import ActionStatus, Approval, UpdateSource
 from actions.evidence import evidence_type
 from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
-from reviews.models import council_lock
+from reviews.models import Recommendation, Review, council_lock
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
 
@@ -365,3 +366,47 @@ def council_approval_set(*, council, updates_need_approval: bool) -> None:
     off does not make unreviewed updates count behind the approvers' backs."""
     type(council).objects.filter(pk=council.pk).update(updates_need_approval=updates_need_approval)
     council.updates_need_approval = updates_need_approval
+
+
+def _closing_problems(*, review, closed_on: dt.date, continues_in: str) -> dict[str, str]:
+    errors = {}
+    if closed_on > timezone.localdate():
+        errors["closed_on"] = "The date it closed cannot be in the future"
+    elif closed_on < review.onsite_start:
+        errors["closed_on"] = "The date it closed must be after the review began"
+    if not continues_in.strip():
+        errors["continues_in"] = "Enter where the work continues, like Corporate Plan 2025\u201330"
+    return errors
+
+
+@transaction.atomic
+def recommendations_close(
+    *, recommendations: Iterable[Recommendation], closed_on: dt.date, continues_in: str, by
+) -> int:
+    """Close open recommendations of one review: they stay visible and in every report, and
+    their actions leave the quarterly chase. Recorded in each one's history. Returns how many
+    were closed (those already closed keep their date)."""
+    recommendations = [r for r in recommendations if not r.is_closed]
+    if not recommendations:
+        return 0
+    review = recommendations[0].review
+    errors = _closing_problems(review=review, closed_on=closed_on, continues_in=continues_in)
+    if errors:
+        raise ValidationError(errors)
+    for recommendation in recommendations:
+        recommendation.closed_on = closed_on
+        recommendation.continues_in = continues_in.strip()
+        recommendation.closed_by = by
+        recommendation._change_reason = f"Closed: continues in {recommendation.continues_in}"
+        recommendation.save(update_fields=["closed_on", "continues_in", "closed_by"])
+    return len(recommendations)
+
+
+def plan_close(*, review: Review, closed_on: dt.date, continues_in: str, by) -> int:
+    """Close a whole plan: every recommendation of ``review`` not closed yet."""
+    return recommendations_close(
+        recommendations=review.recommendations.select_related("review"),
+        closed_on=closed_on,
+        continues_in=continues_in,
+        by=by,
+    )

@@ -174,13 +174,20 @@ class RecommendationTable(tables.Table):
     direction = tables.Column(
         accessor="pk", verbose_name="Direction of travel", orderable=False, empty_values=()
     )
+    # Always rendered (empty_values=()), so "—" for nobody reaches downloads too.
+    lead_member = tables.Column(
+        verbose_name="Lead member", order_by=("lead_member__last_name",), empty_values=()
+    )
+    lead_officer = tables.Column(
+        verbose_name="Lead officer", order_by=("lead_officer__last_name",), empty_values=()
+    )
 
     class Meta:
         model = Recommendation
         # Status and direction first after the title, so they show without scrolling.
         fields = [
             "reference", "title", "rolled_up_status", "direction", "action_count", "theme",
-            "review",
+            "review", "lead_member", "lead_officer",
         ]  # fmt: skip
         sequence = fields
         order_by = ("review",)
@@ -194,6 +201,18 @@ class RecommendationTable(tables.Table):
 
     def render_reference(self, record):
         return record.reference
+
+    def render_lead_member(self, value):
+        return display_name(value, default="—")
+
+    def render_lead_officer(self, value):
+        return display_name(value, default="—")
+
+    def value_lead_member(self, value):
+        return display_name(value, default="—")
+
+    def value_lead_officer(self, value):
+        return display_name(value, default="—")
 
     def render_rolled_up_status(self, value):
         status = ActionStatus(value)

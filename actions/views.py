@@ -20,6 +20,7 @@ from actions.choices import Approval, TaskState
 from actions.filtersets import ActionFilterSet, MyActionFilterSet, RecommendationFilterSet
 from actions.forms import (
     ActionReassignForm,
+    CloseForm,
     CouncilApprovalForm,
     MilestoneCompleteForm,
     ProgressUpdateCorrectForm,
@@ -47,6 +48,7 @@ from actions.services import (
     progress_update_correct,
     progress_update_create,
     progress_update_return,
+    recommendations_close,
     update_reminders_plan,
     update_reminders_send,
     update_round_close,
@@ -230,6 +232,7 @@ class MyActionsView(SingleTableMixin, FilterView):
         those to do, then those done; complete and closed actions apart, to fold away."""
         actions = list(
             self.get_queryset()
+            .chased()
             .with_task_state(quarter)
             .prefetch_related(None)
             .order_by("recommendation__review__onsite_start", "recommendation__number", "reference")
@@ -750,6 +753,7 @@ class ReviewDetailView(TemplateView):
             ),
             latest_statement=statements.first(),
             can_prepare_statement=is_performance_team(self.request.user),
+            can_close=is_performance_team(self.request.user),
             **kwargs,
         )
 
@@ -773,6 +777,7 @@ class RecommendationDetailView(TemplateView):
                 recommendation.actions.order_by().as_at(**quarter_days())
             ),
             show_sample_banner=any(a.is_sample for a in recommendation.actions.all()),
+            can_close=is_performance_team(self.request.user),
             **kwargs,
         )
 
@@ -797,3 +802,69 @@ class RecommendationListView(SafeExportMixin, SingleTableMixin, FilterView):
             .exists(),
             **kwargs,
         )
+
+
+class _CloseView(PerformanceTeamRequiredMixin, FormView):
+    """The performance team closes recommendations whose work has moved into business as
+    usual, after a confirmation page saying what that changes."""
+
+    form_class = CloseForm
+
+    def review(self) -> Review:
+        return get_object_or_404(
+            Review.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
+
+    def form_valid(self, form):
+        try:
+            closed = recommendations_close(
+                recommendations=self.to_close(),
+                closed_on=form.cleaned_data["closed_on"],
+                continues_in=form.cleaned_data["continues_in"],
+                by=self.request.user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{closed} recommendation{pluralize(closed)} closed: the work continues in "
+            f"{form.cleaned_data['continues_in']}.",
+        )
+        return redirect(self.success_url_for())
+
+
+class RecommendationCloseView(_CloseView):
+    template_name = "reviews/recommendation_close.html"
+
+    def recommendation(self) -> Recommendation:
+        return get_object_or_404(
+            Recommendation.objects.filter(review=self.review()).select_related("review"),
+            number=self.kwargs["number"],
+        )
+
+    def to_close(self):
+        return [self.recommendation()]
+
+    def success_url_for(self):
+        return self.recommendation().get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recommendation=self.recommendation(), **kwargs)
+
+
+class PlanCloseView(_CloseView):
+    template_name = "reviews/review_close.html"
+
+    def to_close(self):
+        return list(self.review().recommendations.select_related("review"))
+
+    def success_url_for(self):
+        return self.review().get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        review = self.review()
+        open_ones = [r for r in review.recommendations.all() if not r.is_closed]
+        return super().get_context_data(review=review, open_recommendations=open_ones, **kwargs)

@@ -108,7 +108,10 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
         ),
     ]  # fmt: skip
     recommendations = {
-        r.pk: r for r in Recommendation.objects.filter(review=review).select_related("theme")
+        r.pk: r
+        for r in Recommendation.objects.filter(review=review).select_related(
+            "theme", "lead_member", "lead_officer"
+        )
     }
     rows = [
         RecommendationRow(recommendations[r.pk], r.status, r.direction)

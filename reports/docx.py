@@ -265,6 +265,17 @@ def report_docx(report) -> bytes:
     if narrative["progress_narrative"]:
         document.add_heading("Progress this quarter", level=2)
         _blocks(document, narrative["progress_narrative"])
+    if headline.plan_complete:
+        document.add_heading("The plan is complete", level=2)
+        places = list(dict.fromkeys(r.continues_in for r in context["snapshot"].recommendations))
+        document.add_paragraph(
+            f"Every one of the {headline.recommendations} recommendations in this plan has "
+            f"been closed: the work continues as business as usual ({'; '.join(places)}). "
+            "This is the plan's final progress report."
+        )
+    if narrative.get("difference_narrative"):
+        document.add_heading("What difference has it made", level=2)
+        _blocks(document, narrative["difference_narrative"])
     document.add_heading(f"Matters for {front['audience_body']}'s attention", level=2)
     _blocks(document, narrative["attention_narrative"])
     document.add_paragraph(context["summary_figures"])
@@ -323,7 +334,8 @@ def report_docx(report) -> bytes:
     document.add_heading("1. Background", level=2)
     for review in context["reviews"]:
         document.add_paragraph(
-            f"The Local Government Association (LGA) carried out the {review.title} on site "
+            f"{review.carried_out_by or 'The Local Government Association (LGA)'} "
+            f"carried out the {review.title} on site "
             f"from {_date(review.onsite_start)} to {_date(review.onsite_end)}."
         )
     document.add_paragraph(
@@ -440,9 +452,16 @@ def report_docx(report) -> bytes:
 def _recommendation_table(document, noun: str, recommendations) -> None:
     _table(
         document,
-        ["Ref", noun, "Status and RAG", "Direction", "Actions"],
+        ["Ref", noun, "Lead member and lead officer", "Status and RAG", "Direction", "Actions"],
         [
-            [r.reference, r.title, _status(r.status), _direction(r.direction), len(r.actions)]
+            [
+                r.reference,
+                r.title,
+                r.leads,
+                _status(r.status),
+                _direction(r.direction),
+                len(r.actions),
+            ]
             for r in recommendations
         ],
     )
@@ -453,6 +472,13 @@ def _appendix_item(document, rec: SnapshotRecommendation, *, level: int) -> None
     document.add_heading(f"{rec.reference} {rec.title}", level=level)
     document.add_paragraph(
         (f"Theme: {rec.theme}. " if rec.theme else "")
+        + (f"Lead member: {rec.lead_member}. " if rec.lead_member else "")
+        + (f"Lead officer: {rec.lead_officer}. " if rec.lead_officer else "")
+        + (
+            f"Closed on {_date(rec.closed_on)}: continues in {rec.continues_in}. "
+            if rec.closed_on
+            else ""
+        )
         + f"Overall: {_status(rec.status)}"
         + (f", {_direction(rec.direction)}" if rec.direction else "")
         + "."

@@ -145,6 +145,7 @@ class CabinetReportForm(NormalisedTextMixin, forms.ModelForm):
             "summary",
             "progress_narrative",
             "attention_narrative",
+            "difference_narrative",
             "recommendations",
             *FRONT_SHEET_ORDER,
             "appendices",

@@ -315,6 +315,13 @@ class CabinetReport(FrontSheet):
         help_text="Paragraphs separated by a blank line; start lines with '- ' for a list.",
     )
 
+    difference_narrative = models.TextField(
+        "what difference has it made",
+        blank=True,
+        help_text="For the report that closes a plan: what changed for residents and the "
+        "council. Paragraphs separated by a blank line; start lines with '- ' for a list.",
+    )
+
     snapshot = models.JSONField(default=dict, editable=False)
     snapshot_taken_at = models.DateTimeField(null=True, editable=False)
     pdf = models.BinaryField(null=True, editable=False)

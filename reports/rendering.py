@@ -169,7 +169,7 @@ def document_context(
         "core_purpose": core_purpose_of(front_sheet),
         "narrative": {
             name: text_blocks(front_sheet.get(name) or "")
-            for name in ("progress_narrative", "attention_narrative")
+            for name in ("progress_narrative", "attention_narrative", "difference_narrative")
         },
         "charts": charts_for(snapshot, printed=not for_screen),
         "for_screen": for_screen,
@@ -213,6 +213,7 @@ def front_sheet_of(report) -> dict:
         "appendices": report.appendices,
         "progress_narrative": report.progress_narrative,
         "attention_narrative": report.attention_narrative,
+        "difference_narrative": report.difference_narrative,
         "correction_note": report.correction_note,
         "meeting_date": report.period.meeting_date,
         # Who it goes to, and how its text names them ("Matters for the Committee's attention").

@@ -30,6 +30,7 @@ from reports.snapshot import (
     SnapshotRecommendation,
     SnapshotReview,
 )
+from reviews.choices import ReviewKind
 from reviews.models import Review
 from tracker.quarters import FinancialQuarter
 
@@ -116,6 +117,10 @@ def report_snapshot(
             kind=rec.kind,
             status=rec.status,
             direction=rec.direction,
+            lead_member=rec.lead_member,
+            lead_officer=rec.lead_officer,
+            closed_on=rec.closed_on,
+            continues_in=rec.continues_in,
             actions=tuple(
                 _action_row(a, quarter=quarter, recommendation=rec.reference) for a in rec.actions
             ),
@@ -158,6 +163,8 @@ def report_snapshot(
             milestones_met=states[MilestoneState.MET] + states[MilestoneState.MET_LATE],
             milestones_overdue=states[MilestoneState.OVERDUE],
             later_starts=len(plan.later_starts),
+            recommendations_closed=sum(1 for rec in recommendations if rec.closed_on),
+            plan_complete=bool(recommendations) and all(rec.closed_on for rec in recommendations),
         ),
         status_counts=dict(counts),
         rag_counts=dict(plan.rag_counts),
@@ -181,6 +188,7 @@ def _review_row(review: Review) -> SnapshotReview:
         slug=review.slug,
         title=review.title,
         kind=review.get_kind_display(),
+        carried_out_by=ReviewKind(review.kind).carried_out_by,
         onsite_start=review.onsite_start,
         onsite_end=review.onsite_end,
         report_published=review.report_published,

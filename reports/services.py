@@ -23,6 +23,7 @@ from reports.models import (
 )
 from reports.pdf import render_pdf
 from reports.rendering import report_html
+from reviews.choices import ReviewKind
 from reviews.models import Council, Review, council_lock
 from tracker.quarters import FinancialQuarter
 
@@ -34,6 +35,7 @@ EDITABLE_FIELDS = [
     "appendices",
     "progress_narrative",
     "attention_narrative",
+    "difference_narrative",
 ]
 
 
@@ -53,7 +55,12 @@ def default_texts(
     """The parts of the front sheet that name the quarter, the review(s) and the audience."""
     titles = " and ".join(review.title for review in reviews) or "peer review"
     end = f"{quarter.end:%-d %B %Y}"
-    subject = f"Local Government Association {titles}: Action Plan Progress {quarter.label}"
+    # The LGA's name leads the subject only when every review is one of its own.
+    lga = all(ReviewKind(review.kind).carried_out_by.endswith("(LGA)") for review in reviews)
+    subject = (
+        f"{'Local Government Association ' if lga else ''}{titles}: "
+        f"Action Plan Progress {quarter.label}"
+    )
     if audience == Audience.SCRUTINY:
         return {
             "subject": f"{subject} (Overview and Scrutiny)",

@@ -15,8 +15,9 @@ format  what it added
 2       as at a day (``as_at``, ``provisional``), staleness, revised target dates,
         milestone states of ``MilestoneState``
 3       typed round trip; each recommendation's ``kind`` (recommendation or peer
-        suggestion); the lists of overdue, completed and stale actions and of
-        milestones due are derived from the rows instead of stored twice
+        suggestion), lead member and officer, and closing; who carried out each
+        review; whether the plan is complete; the lists of overdue, completed and
+        stale actions and of milestones due are derived from the rows, not stored
 ======  ==========================================================================
 """
 
@@ -98,6 +99,17 @@ class SnapshotRecommendation:
     direction: Direction | None
     actions: tuple[SnapshotAction, ...]
     kind: RecommendationKind = RecommendationKind.RECOMMENDATION
+    lead_member: str = ""  # names as they were when the report was made
+    lead_officer: str = ""
+    closed_on: dt.date | None = None  # closed by the day: its work continues elsewhere
+    continues_in: str = ""
+
+    @property
+    def leads(self) -> str:
+        """The lead member and lead officer, as the report's tables name them."""
+        if not (self.lead_member or self.lead_officer):
+            return "Not named"
+        return f"{self.lead_member or 'No lead member'}\n{self.lead_officer or 'No lead officer'}"
 
     @property
     def rag(self) -> Rag | None:
@@ -145,6 +157,7 @@ class SnapshotReview:
     summary: str
     themes: tuple[str, ...]
     peer_team: tuple[SnapshotPeer, ...]
+    carried_out_by: str = ""  # who carried it out ("" before format 3: the LGA)
 
 
 @dataclass(frozen=True)
@@ -165,6 +178,8 @@ class Headline:
     milestones_overdue: int
     later_starts: int
     suggestions: int = 0  # of ``recommendations``, how many are peer suggestions
+    recommendations_closed: int = 0
+    plan_complete: bool = False  # every recommendation closed by the day: the final report
 
 
 @dataclass(frozen=True)

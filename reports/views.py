@@ -60,7 +60,11 @@ class CabinetReportListView(SingleTableMixin, FilterView):
         return selectors.cabinet_report_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_edit=is_performance_team(self.request.user), **kwargs)
+        return super().get_context_data(
+            can_edit=is_performance_team(self.request.user),
+            council=council_of(self.request.user),
+            **kwargs,
+        )
 
 
 class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):

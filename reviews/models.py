@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from reviews.choices import LinkKind, RecommendationKind, ReviewKind
@@ -19,6 +21,19 @@ class Council(models.Model):
         help_text="When on, an officer's progress update is Submitted and counts only once the "
         "director of the action's directorate or the performance team accepts it.",
     )
+    publishes_progress = models.BooleanField(
+        "publish what Cabinet was told on a public page",
+        default=False,
+        help_text="When on, /public/<council>/ shows anyone, without signing in, each review's "
+        "recommendations with the status and direction of the latest issued Cabinet report, "
+        "and every issued report to download.",
+    )
+    publishes_lead_names = models.BooleanField(
+        "name the leads on the public page",
+        default=False,
+        help_text="When on, the public page names each recommendation's lead member and lead "
+        "officer as the issued report did. Off: no one's name is shown.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -26,6 +41,11 @@ class Council(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    @property
+    def slug(self) -> str:
+        """The council in public addresses: ``/public/sefton/``."""
+        return slugify(self.short_name)
 
 
 class Directorate(models.Model):
@@ -224,6 +244,42 @@ class Recommendation(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
     )
+    # The lead Cabinet member and lead officer councils name for each recommendation: people
+    # of the council with those roles (the admin offers only them), never free text.
+    lead_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations_as_lead_member",
+        help_text="The Cabinet member who answers for this recommendation.",
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations_as_lead_officer",
+        help_text="The officer who leads the council's response to this recommendation.",
+    )
+    # Closed when its work moves into business as usual: it stays visible and reported, and
+    # its actions leave the quarterly chase (``actions.models.ActionQuerySet.chased``).
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+    continues_in = models.CharField(
+        "where the work continues",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Such as \u201cCorporate Plan 2025\u201330\u201d.",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     earlier = models.ManyToManyField(
         "self",
         through="RecommendationLink",
@@ -249,6 +305,11 @@ class Recommendation(models.Model):
                 condition=Q(kind__in=RecommendationKind.values),
                 name="%(app_label)s_%(class)s_kind_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True, continues_in="")
+                | (Q(closed_on__isnull=False) & ~Q(continues_in="")),
+                name="%(app_label)s_%(class)s_closed_says_where_it_continues",
+            ),
         ]
 
     def __str__(self):
@@ -263,6 +324,12 @@ class Recommendation(models.Model):
     def clean(self):
         if self.theme_id and self.review_id and self.theme.review_id != self.review_id:
             raise ValidationError({"theme": "Choose one of this review's own themes."})
+        for name in ("lead_member", "lead_officer"):
+            person = getattr(self, name)
+            if person is not None and self.review_id:
+                council = council_of(person)
+                if council is None or council.pk != self.review.council_id:
+                    raise ValidationError({name: "Choose a person of this review's council."})
 
     @property
     def reference(self) -> str:
@@ -271,6 +338,10 @@ class Recommendation(models.Model):
     @property
     def is_suggestion(self) -> bool:
         return self.kind == RecommendationKind.SUGGESTION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class RecommendationLink(models.Model):

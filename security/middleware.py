@@ -81,8 +81,11 @@ class PrivateCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if getattr(response, "published", False) and not signed_in:
+            return response  # the public page and the reports it publishes (public/views.py)
         download = response.get("Content-Disposition", "").startswith("attachment")
-        if download or (user is not None and user.is_authenticated):
+        if download or signed_in:
             patch_cache_control(response, private=True, no_store=True)
         return response
 

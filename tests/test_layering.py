@@ -19,7 +19,9 @@ FLOORS = [
     {"actions"},
     {"charts"},  # draws the plan's statuses for the dashboard and the Cabinet report
     {"imports", "reports", "dashboard"},
-    {"statements"},  # the progress review's position statement: reuses the reports app's PDF
+    # the progress review's position statement (reuses the reports app's PDF) and the public
+    # page (publishes issued reports' snapshots): both read reports, nothing reads them
+    {"statements", "public"},
     {"demo"},
 ]
 FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}

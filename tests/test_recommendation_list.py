@@ -129,7 +129,7 @@ def test_recommendations_download_with_the_filters_applied(client, plan, cabinet
     client.force_login(cabinet_member)
     table = export(client, "reviews:recommendation_list", fmt, status="at_risk")
     assert table[0] == ["Ref", "Recommendation", "Status", "Direction of travel", "Actions",
-                        "Theme", "Review"]  # fmt: skip
+                        "Theme", "Review", "Lead member", "Lead officer"]  # fmt: skip
     assert len(table) == 3
     assert {row[2] for row in table[1:]} == {"At risk (Amber)"}
     assert {row[3] for row in table[1:]} == {"Worsened"}

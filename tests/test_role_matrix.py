@@ -138,6 +138,18 @@ def _statement(w, *, issued: bool) -> dict:
     return {"pk": statement.pk}
 
 
+def _published(w) -> dict:
+    """The world's council publishes its progress (the public page is 404 otherwise)."""
+    council = w.review.council
+    council.publishes_progress = True
+    council.save(update_fields=["publishes_progress"])
+    return {"council_slug": council.slug}
+
+
+def _published_report(w) -> dict:
+    return _published(w) | _report(w, issued=True)
+
+
 # URL name -> {"kwargs": world -> dict, "get": role -> status, "post": role -> status}
 EXPECTATIONS = {
     # Django's sign-in pages are public; signing out is POST only.
@@ -166,6 +178,12 @@ EXPECTATIONS = {
         "kwargs": lambda w: {"slug": "officers"},
         "get": everyone(200, anonymous=200),
     },
+    # A council's public page, its open data and issued reports: anyone, signed in or not.
+    "public:published_plan": {"kwargs": _published, "get": everyone(200, anonymous=200)},
+    "public:published_plan_csv": {"kwargs": _published, "get": everyone(200, anonymous=200)},
+    "public:published_plan_json": {"kwargs": _published, "get": everyone(200, anonymous=200)},
+    "public:report_pdf": {"kwargs": _published_report, "get": everyone(200, anonymous=200)},
+    "public:report_docx": {"kwargs": _published_report, "get": everyone(200, anonymous=200)},
     # Reading is open to every signed-in role.
     "reviews:overview": {"get": everyone(200)},
     "reviews:review_detail": {"kwargs": lambda w: {"slug": w.review.slug}, "get": everyone(200)},
@@ -174,6 +192,18 @@ EXPECTATIONS = {
         "get": everyone(200),
     },
     "reviews:recommendation_list": {"get": everyone(200)},
+    # Closing a recommendation or a whole plan is the performance team's (an empty form is
+    # re-shown with its errors).
+    "reviews:recommendation_close": {
+        "kwargs": lambda w: {"slug": w.review.slug, "number": w.action.recommendation.number},
+        "get": only({PERF: 200}),
+        "post": only({PERF: 200}),
+    },
+    "reviews:plan_close": {
+        "kwargs": lambda w: {"slug": w.review.slug},
+        "get": only({PERF: 200}),
+        "post": only({PERF: 200}),
+    },
     "reviews:recurring": {"get": everyone(200)},
     "dashboard:dashboard": {"get": everyone(200)},
     "actions:action_list": {"get": everyone(200)},
@@ -520,9 +550,11 @@ KNOWSLEY_AS = {
     Role.SCRUTINY: SCRUTINY,
 }
 # A help page's slug names a role, not a council's record: it is the same for every council.
+# A council's public pages are public: anyone, of any council, reads them.
 RECORD_URLS = {name for name, row in EXPECTATIONS.items() if "kwargs" in row} - {
     "password_reset_confirm",
     "service:help_page",
+    *(name for name in EXPECTATIONS if name.startswith("public:")),
 }
 OTHER_COUNCIL_CASES = [
     (name, method, role)

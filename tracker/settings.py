@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",  # the quarterly Cabinet progress report (snapshots, PDF, archive)
     "dashboard",  # Cabinet and Scrutiny dashboard at / (issue 4)
     "statements",  # the progress review's position statement and evidence pack (issue 15)
+    "public",  # the public page of what was reported to Cabinet, and its open data
     "charts",  # server-side SVG charts shared by the dashboard and the Cabinet report
     "demo",  # seed and synthetic data: load_sefton, load_demo, generate_synthetic_data
     "django_tasks",  # Django 6's task framework, backported (issue 16)

@@ -36,6 +36,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
     path("statements/", include("statements.urls")),
+    path("public/", include("public.urls")),  # what each council publishes, no sign-in
     path("", include("dashboard.urls")),
     path("", include(("actions.review_urls", "reviews"))),
 ]

@@ -11,7 +11,7 @@ WIDTHS = [1280, 375]
 MAX_PAGES_PER_ROLE = 60  # the footer adds help, statement, privacy, cookies, password pages
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SKIP_PREFIXES = ("/accounts/logout", "/accounts/login", "/admin/", "/static/", "/media/")
-DOWNLOAD_MARKERS = ("_export=", "download", "format=", ".pdf", ".csv", ".xlsx")
+DOWNLOAD_MARKERS = ("_export=", "download", "format=", ".pdf", ".csv", ".xlsx", ".json", ".docx")
 
 # getAttribute, not .href: links inside SVG charts have an SVGAnimatedString there.
 ABSOLUTE_HREFS = (
@@ -134,3 +134,38 @@ def test_axe_finds_a_violation_when_there_is_one(demo_data, new_page, live_serve
     page.goto(f"{live_server.url}/accounts/login/")
     page.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert "image-alt" in [v["id"] for v in axe_violations(page)]
+
+
+def test_the_public_page_has_no_axe_violations_without_a_session(demo_data, new_page, live_server):
+    # The demo council publishes; an issued report (stand-in files) gives the page its figures.
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from reports.models import CabinetReport
+    from reports.services import cabinet_report_create
+    from reviews.models import Council, Review
+    from tracker.quarters import FinancialQuarter
+
+    council = Council.objects.get(short_name="Sefton")
+    report = cabinet_report_create(
+        council=council,
+        quarter=FinancialQuarter(2024, 2),
+        reviews=list(Review.objects.filter(council=council, slug="2023-cpc")),
+        created_by=get_user_model().objects.get(username="performance"),
+        meeting_date=dt.date(2024, 11, 14),
+    )
+    CabinetReport.objects.filter(pk=report.pk).update(
+        pdf=b"%PDF-1.7", pdf_sha256="0" * 64, status="issued", issued_at=timezone.now(),
+        issued_by=report.created_by, docx=b"PK",
+    )  # fmt: skip
+    for width in WIDTHS:
+        page = new_page(width=width)
+        response = page.goto(f"{live_server.url}/public/sefton/")
+        assert response.status == 200
+        assert "public" in response.headers["cache-control"]
+        assert page.context.cookies() == []  # no session, no CSRF cookie
+        assert axe_violations(page) == []
+        assert not overflows(page)
+        assert page.console_errors == []

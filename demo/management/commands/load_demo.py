@@ -38,6 +38,10 @@ class Command(BaseCommand):
         except Council.DoesNotExist as exc:
             raise CommandError(f"No council {council!r}: run load_sefton first.") from exc
         password = os.environ.get("DEMO_PASSWORD", "sefton-demo")
+        # The demo council publishes what it reports to Cabinet at /public/sefton/.
+        Council.objects.filter(pk=council_obj.pk, publishes_progress=False).update(
+            publishes_progress=True
+        )
         plan = json.loads(SAMPLE_PLAN.read_text(encoding="utf-8"))
         roles_ensure()
         directorates = {d.name: d for d in Directorate.objects.filter(council=council_obj)}
