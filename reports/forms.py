@@ -4,6 +4,7 @@ from django.utils import timezone
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportSettings
 from reviews.choices import ReviewKind
 from reviews.models import Review
+from tracker.forms import GovukDateField
 from tracker.quarters import FinancialQuarter, quarter_choices
 
 
@@ -19,11 +20,12 @@ class CabinetReportCreateForm(forms.Form):
             "invalid_choice": "Choose one of the quarters in the list",
         },
     )
-    meeting_date = forms.DateField(
+    meeting_date = GovukDateField(
         label="Date of the Cabinet meeting",
-        help_text="It must come after the quarter ends. Not needed if the quarter already has one.",
+        noun="Date of the Cabinet meeting",
+        help_text="It must come after the quarter ends. Not needed if the quarter already has "
+        "one. For example, 14 11 2024.",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     reviews = forms.ModelMultipleChoiceField(
         queryset=Review.objects.none(),
@@ -112,10 +114,10 @@ class CabinetReportForm(forms.ModelForm):
     """The front sheet of a draft, in the order the report prints it, with the date of the
     meeting it goes to (kept on the quarter's reporting period)."""
 
-    meeting_date = forms.DateField(
+    meeting_date = GovukDateField(
         label="Date of the Cabinet meeting",
-        help_text="It must come after the quarter ends.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        noun="Date of the Cabinet meeting",
+        help_text="It must come after the quarter ends. For example, 14 11 2024.",
     )
 
     class Meta:

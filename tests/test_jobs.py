@@ -24,6 +24,7 @@ from jobs.services import job_enqueue, job_retry, job_run
 from reports import services, tasks
 from reports.models import CabinetReport
 from reports.pdf import RenderedPdf, RenderError
+from tests.factories import typed_date
 from tests.import_files import PLAN_HEADINGS, xlsx_bytes
 from tests.import_fixtures import plan_setup_fixture  # noqa: F401 - the plan_setup fixture
 from tests.reports_plan import Q2, make_plan
@@ -292,8 +293,8 @@ def test_it_schedules_reminders_on_a_day_or_days_before_the_deadline(
     day = timezone.localdate() + dt.timedelta(days=3)
 
     with override_settings(TASKS=DUMMY):
-        client.post(remind, {"when": "later", "on": day.isoformat()})
-        client.post(remind, {"when": "later", "on": day.isoformat()})  # the same day again
+        client.post(remind, {"when": "later", **typed_date("on", day)})
+        client.post(remind, {"when": "later", **typed_date("on", day)})  # the same day again
         client.post(remind, {"when": "later", "days_before": "2"})
 
     jobs = list(Job.objects.order_by("run_after"))
@@ -312,7 +313,7 @@ def test_it_refuses_a_reminder_day_that_has_passed(client, update_round, perform
     remind = reverse("actions:round_remind", kwargs={"pk": update_round.pk})
     yesterday = timezone.localdate() - dt.timedelta(days=1)
 
-    response = client.post(remind, {"when": "later", "on": yesterday.isoformat()})
+    response = client.post(remind, {"when": "later", **typed_date("on", yesterday)})
 
     assert response.status_code == 200
     assert "has passed: choose a later day, or send now" in response.content.decode()

@@ -11,7 +11,7 @@ from accounts.choices import Role
 from reports import services
 from reports.models import CabinetReport
 from reports.rendering import text_blocks
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, typed_date
 from tests.reports_plan import Q2, make_plan, pdf_text, update
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,8 @@ def test_the_meeting_date_of_a_draft_can_be_changed_in_the_form(client, draft, p
         for name, value in form.initial.items()
         if name in form.fields and value is not None and value is not False
     }
-    data["meeting_date"] = "2024-12-05"
+    data.pop("meeting_date", None)
+    data |= typed_date("meeting_date", "2024-12-05")
     response = client.post(f"/reports/{draft.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     draft.refresh_from_db()
