@@ -249,7 +249,8 @@ def test_confirming_an_import_runs_as_a_task(client, plan_setup):
         },
     )
     batch = ImportBatch.objects.get()
-    assert 'name="request_key"' in client.get(batch.get_absolute_url()).content.decode()
+    confirm = reverse("imports:importbatch_confirm", kwargs={"pk": batch.pk})
+    assert 'name="request_key"' in client.get(confirm).content.decode()
     apply = reverse("imports:importbatch_apply", kwargs={"pk": batch.pk})
 
     response = client.post(apply, {"request_key": KEY}, follow=True)
