@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from actions.choices import ActionStatus
-from actions.evidence import ACCEPTED, evidence_type
+from actions.evidence import ACCEPTED, evidence_types
 from actions.models import COMMENTARY_MAX_LENGTH, Action, Milestone, ProgressUpdate
 from tracker.forms import GovukDateField, govuk_style
 from tracker.people import display_name
@@ -113,6 +113,23 @@ class VersionedForm(forms.Form):
         return {}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """GOV.UK's file upload with ``multiple``: several files in one control."""
+
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several uploaded files (Django's documented pattern); each is checked by the form."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(EvidenceFilesField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class ProgressUpdateForm(VersionedForm):
     """A quarterly progress update, with any milestones completed since the last one."""
 
@@ -166,10 +183,11 @@ class ProgressUpdateForm(VersionedForm):
         max_length=COMMENTARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_file = forms.FileField(
-        label="Evidence file (optional)",
+    evidence_files = EvidenceFilesField(
+        label="Evidence files (optional)",
         required=False,
-        help_text=f"A {ACCEPTED}, smaller than {settings.EVIDENCE_MAX_MEGABYTES} MB.",
+        help_text=f"Up to {settings.EVIDENCE_MAX_FILES} files, each a {ACCEPTED}, smaller "
+        f"than {settings.EVIDENCE_MAX_MEGABYTES} MB. Hold Ctrl (or Cmd) to choose several.",
     )
 
     def __init__(self, *args, action: Action, **kwargs):
@@ -202,11 +220,10 @@ class ProgressUpdateForm(VersionedForm):
             for m in self.open_milestones
         ]
 
-    def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload:
-            evidence_type(upload)  # the type is read from the content
-        return upload
+    def clean_evidence_files(self):
+        uploads = self.cleaned_data.get("evidence_files") or []
+        evidence_types(uploads)  # how many, how big, and each type read from its content
+        return uploads
 
     def clean(self):
         cleaned = super().clean()

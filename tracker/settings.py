@@ -136,6 +136,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # from a public URL: only actions.views.EvidenceDownloadView sends them, to who may see them.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 EVIDENCE_MAX_MEGABYTES = env_int("EVIDENCE_MAX_MEGABYTES", 10)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 5)  # files on one update
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
