@@ -29,10 +29,10 @@ from actions.forms import (
     UpdateRoundForm,
 )
 from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateRound, start_of_day
+from actions.progress import plan_as_at
 from actions.selectors import (
     quarter_days,
     recommendation_detail,
-    recommendation_direction,
     recommendation_list,
     review_detail,
     reviews_overview,
@@ -294,7 +294,7 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
                 completed_milestones=form.completed_milestones(),
                 revised_target_date=data["revised_target_date"],
                 target_revision_reason=data["target_revision_reason"],
-                evidence_files=[data["evidence_file"]] if data.get("evidence_file") else [],
+                evidence_files=data["evidence_files"],
             )
 
         refused = self.saved(form, create)
@@ -754,14 +754,19 @@ class RecommendationDetailView(TemplateView):
             )
         except Recommendation.DoesNotExist as exc:
             raise Http404("No such recommendation") from exc
+        # Each action's direction and latest commentary from the one read of the plan.
+        plan = plan_as_at(reviews=[recommendation.review], **quarter_days())
+        row = next((r for r in plan.recommendations if r.pk == recommendation.pk), None)
+        action_rows = {a.pk: a for a in (*row.actions, *row.later_starts)} if row else {}
         return super().get_context_data(
             recommendation=recommendation,
             chain=review_selectors.recommendation_chain(
                 user=self.request.user, recommendation=recommendation
             ),
-            direction=recommendation_direction(
-                recommendation.actions.order_by().as_at(**quarter_days())
-            ),
+            direction=row.direction if row else None,
+            action_rows=[
+                (action, action_rows.get(action.pk)) for action in recommendation.actions.all()
+            ],
             show_sample_banner=any(a.is_sample for a in recommendation.actions.all()),
             **kwargs,
         )
