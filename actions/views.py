@@ -48,7 +48,6 @@ from actions.services import (
     progress_update_create,
     progress_update_return,
     update_reminders_plan,
-    update_reminders_send,
     update_round_close,
     update_round_open,
 )
@@ -682,7 +681,7 @@ class UpdateRoundCloseView(UpdateRoundMixin, TemplateView):
 
 
 class UpdateRoundRemindersView(UpdateRoundMixin, TemplateView):
-    """Preview the reminder emails and their recipients, then send them."""
+    """Preview the reminder emails and their recipients, then have a worker send them."""
 
     template_name = "actions/updateround_reminders.html"
 
@@ -703,14 +702,15 @@ class UpdateRoundRemindersView(UpdateRoundMixin, TemplateView):
         if not self.update_round.is_open:
             messages.error(request, "This round is closed: no reminders were sent.")
             return redirect(self.update_round)
-        by_owner = update_reminders_send(
-            update_round=self.update_round, base_url=self.base_url(), sent_by=request.user
+        # The same job as scheduled reminders, to be sent by a worker now; the person watches
+        # its progress page, which ends on the round with the result.
+        job = update_reminders_schedule(
+            update_round=self.update_round,
+            requested_by=request.user,
+            base_url=self.base_url().rstrip("/"),
+            request_key=request.POST.get("request_key", ""),
         )
-        sent = sum(1 for owner in by_owner if owner is not None and owner.email)
-        messages.success(
-            request, f"Reminder{pluralize(sent)} sent to {sent} lead officer{pluralize(sent)}."
-        )
-        return redirect(self.update_round)
+        return job_redirect(request, job)
 
 
 class OverviewView(TemplateView):

@@ -286,6 +286,35 @@ def test_it_sends_reminders_now_as_a_task(client, update_round, performance):
     assert "Reminders sent to 1 lead officer" in response.content.decode()
 
 
+def test_send_on_the_reminders_preview_queues_the_same_job_and_sends_nothing_in_the_request(
+    client, update_round, performance
+):
+    client.force_login(performance)
+    preview = reverse("actions:round_reminders", kwargs={"pk": update_round.pk})
+    assert 'name="request_key"' in client.get(preview).content.decode()
+
+    with override_settings(TASKS=DUMMY):  # queued, not yet run by a worker
+        response = client.post(preview, {"request_key": KEY})
+        client.post(preview, {"request_key": KEY})  # a double click: the same job
+
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.requested_by) == (
+        JobKind.REMINDERS_SEND, JobStatus.QUEUED, performance,
+    )  # fmt: skip
+    assert job.run_after is None and job.arguments["now"] is True
+    assert response.url == job.get_absolute_url(), "the person watches its progress"
+    assert mail.outbox == [] and not update_round.reminders.exists()
+
+    # The worker sends them, as the person who pressed Send.
+    from actions.tasks import update_reminders
+
+    assert update_reminders.call(job_id=job.pk, attempt=1) == "succeeded"
+    assert len(mail.outbox) == 1
+    assert update_round.reminders.get().sent_by == performance
+    job.refresh_from_db()
+    assert "Reminders sent to 1 lead officer" in job.message
+
+
 def test_it_schedules_reminders_on_a_day_or_days_before_the_deadline(
     client, update_round, performance
 ):
