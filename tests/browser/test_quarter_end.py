@@ -235,3 +235,50 @@ def test_the_dashboards_direction_and_the_reports_pdf_column_are_on_screen_on_a_
     page.goto(f"{live_server.url}/reports/")
     pdf = page.locator("thead th", has_text="PDF").bounding_box()
     assert pdf["x"] + pdf["width"] <= PHONE, pdf
+
+
+def test_pages_behind_forms_fit_and_pass_axe_at_both_widths(demo_data, new_page, live_server):
+    """Pages the link crawl cannot reach: the update form in its error state (the date input),
+    an import's preview and its confirmation page."""
+    from imports.services import import_batch_create
+    from reviews.models import Review
+    from tests.import_files import PLAN_HEADINGS, xlsx_bytes
+
+    officer = get_user_model().objects.get(username="officer")
+    action = Action.objects.filter(lead_officer=officer).order_by("pk").first()
+    page = new_page()
+    page.sign_in("officer")
+    page.goto(f"{live_server.url}/actions/{action.pk}/updates/new/")
+    revised = page.get_by_role("group", name="Revised target date (if it has changed)")
+    revised.get_by_label("Day").fill("31")
+    revised.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name=re.compile("Save update|Submit update")).click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Revised target date must include a month").click()
+    assert page.evaluate("document.activeElement.id") == "id_revised_target_date_0"
+    check_both_widths(page, "update form with a date error")
+
+    performance = get_user_model().objects.get(username="performance")
+    review = Review.objects.get(slug="2023-cpc")
+    rows = [
+        PLAN_HEADINGS,
+        [1, "R1.9", "Appoint an OD lead", "", "", "", "01/04/2026", "31/03/2028",
+         "Lead in post – 30/09/2027", "Green", "20", "Advert out."],
+    ]  # fmt: skip
+    batch = import_batch_create(
+        kind="action_plan", content=xlsx_bytes(rows), filename="plan.xlsx",
+        council=review.council, review=review, uploaded_by=performance,
+    )  # fmt: skip
+    page = new_page()
+    page.sign_in("performance")
+    page.goto(f"{live_server.url}{batch.get_absolute_url()}")
+    check_both_widths(page, "import preview")
+    page.get_by_role("button", name="Continue to import 1 change").click()
+    page.wait_for_load_state()
+    assert "Are you sure you want to import plan.xlsx?" in page.content()
+    assert "record 1 progress update, which counts" in page.content()
+    check_both_widths(page, "import confirmation")
+    page.get_by_role("button", name="Import 1 change").click()
+    page.wait_for_load_state()
+    assert "Imported plan.xlsx" in page.content()
+    assert page.console_errors == []
