@@ -282,3 +282,25 @@ def test_pages_behind_forms_fit_and_pass_axe_at_both_widths(demo_data, new_page,
     page.wait_for_load_state()
     assert "Imported plan.xlsx" in page.content()
     assert page.console_errors == []
+
+
+def test_a_report_s_html_preview_does_not_scroll_sideways_on_a_phone(
+    demo_data, new_page, live_server
+):
+    from reports import services
+    from reviews.models import Review
+    from tracker.quarters import FinancialQuarter
+
+    review = Review.objects.get(slug="2023-cpc")
+    quarter = FinancialQuarter.containing(timezone.localdate()).previous()
+    report = services.cabinet_report_create(
+        council=review.council, quarter=quarter, reviews=[review],
+        created_by=get_user_model().objects.get(username="performance"),
+        meeting_date=quarter.end + dt.timedelta(days=40),
+    )  # fmt: skip
+    page = new_page(width=PHONE)
+    page.sign_in("performance")
+    page.goto(f"{live_server.url}/reports/{report.pk}/preview/")
+    assert "Action Plan Progress" in page.content()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE, f"the preview is {width} px wide at {PHONE} px"
