@@ -24,6 +24,23 @@ _OFFICE_ZIPS = [
 ACCEPTED = "PDF, Word (.docx, .doc), Excel (.xlsx, .xls), PNG, JPEG or GIF"
 
 
+def evidence_types(uploads) -> list[tuple[str, str]]:
+    """``evidence_type`` of each of several files given with one update, refusing more than
+    ``EVIDENCE_MAX_FILES``; a message names the file it is about."""
+    uploads = list(uploads)
+    if len(uploads) > settings.EVIDENCE_MAX_FILES:
+        raise ValidationError(
+            f"Choose {settings.EVIDENCE_MAX_FILES} files or fewer (you chose {len(uploads)})"
+        )
+    types = []
+    for upload in uploads:
+        try:
+            types.append(evidence_type(upload))
+        except ValidationError as refused:
+            raise ValidationError(f"{upload.name}: {refused.messages[0]}") from None
+    return types
+
+
 def max_bytes() -> int:
     return settings.EVIDENCE_MAX_MEGABYTES * 1024 * 1024
 

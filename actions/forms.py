@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from actions.choices import ActionStatus
-from actions.evidence import ACCEPTED, evidence_type
+from actions.evidence import ACCEPTED, evidence_types
 from actions.models import COMMENTARY_MAX_LENGTH, Action, Milestone, ProgressUpdate
-from tracker.forms import govuk_style
+from tracker.forms import GovukDateField, govuk_style
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter, quarter_choices
 
@@ -24,13 +24,6 @@ _PERCENT_MESSAGES = {
     "min_value": "Percent complete must be 0 or more",
     "max_value": "Percent complete must be 100 or less",
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _completion_date_errors(day: dt.date, *, action: Action, today: dt.date) -> str | None:
@@ -120,6 +113,23 @@ class VersionedForm(forms.Form):
         return {}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """GOV.UK's file upload with ``multiple``: several files in one control."""
+
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several uploaded files (Django's documented pattern); each is checked by the form."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(EvidenceFilesField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class ProgressUpdateForm(VersionedForm):
     """A quarterly progress update, with any milestones completed since the last one."""
 
@@ -160,15 +170,12 @@ class ProgressUpdateForm(VersionedForm):
         },
     )
 
-    # A text box, not the browser's date picker: typed as people write dates (31/03/2027), and
-    # with the same visible focus as every other GOV.UK input.
-    revised_target_date = forms.DateField(
+    revised_target_date = GovukDateField(
         label="Revised target date (if it has changed)",
+        noun="Revised target date",
         required=False,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"}),
         help_text="Needed to record the action as on track once its target date has passed. "
-        "For example, 31/03/2027. The original target date stays on record beside it.",
-        error_messages={"invalid": "Enter a real date, like 31/03/2027"},
+        "For example, 31 3 2027. The original target date stays on record beside it.",
     )
     target_revision_reason = forms.CharField(
         label="Why the target date has changed",
@@ -176,10 +183,11 @@ class ProgressUpdateForm(VersionedForm):
         max_length=COMMENTARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_file = forms.FileField(
-        label="Evidence file (optional)",
+    evidence_files = EvidenceFilesField(
+        label="Evidence files (optional)",
         required=False,
-        help_text=f"A {ACCEPTED}, smaller than {settings.EVIDENCE_MAX_MEGABYTES} MB.",
+        help_text=f"Up to {settings.EVIDENCE_MAX_FILES} files, each a {ACCEPTED}, smaller "
+        f"than {settings.EVIDENCE_MAX_MEGABYTES} MB. Hold Ctrl (or Cmd) to choose several.",
     )
 
     def __init__(self, *args, action: Action, **kwargs):
@@ -195,11 +203,11 @@ class ProgressUpdateForm(VersionedForm):
             self.fields[f"milestone_{milestone.pk}"] = forms.BooleanField(
                 label=milestone.title, required=False
             )
-            self.fields[f"milestone_{milestone.pk}_on"] = forms.DateField(
+            self.fields[f"milestone_{milestone.pk}_on"] = GovukDateField(
                 label="Date completed",
+                noun="Date completed",
                 required=False,
-                widget=DateInput(attrs={"max": self.today.isoformat()}),
-                error_messages={"invalid": "Enter a real date, like 2026-11-20"},
+                help_text=f"For example, {self.today:%-d %-m %Y}",
             )
 
     def _extra_kwargs(self) -> dict:
@@ -212,11 +220,10 @@ class ProgressUpdateForm(VersionedForm):
             for m in self.open_milestones
         ]
 
-    def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload:
-            evidence_type(upload)  # the type is read from the content
-        return upload
+    def clean_evidence_files(self):
+        uploads = self.cleaned_data.get("evidence_files") or []
+        evidence_types(uploads)  # how many, how big, and each type read from its content
+        return uploads
 
     def clean(self):
         cleaned = super().clean()
@@ -266,13 +273,10 @@ class ProgressUpdateForm(VersionedForm):
 
 
 class MilestoneCompleteForm(VersionedForm):
-    completed_on = forms.DateField(
+    completed_on = GovukDateField(
         label="Date completed",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date the milestone was completed",
-            "invalid": "Enter a real date, like 2026-11-20",
-        },
+        noun="Date completed",
+        required_message="Enter the date the milestone was completed",
     )
 
     def __init__(self, *args, milestone: Milestone, **kwargs):
@@ -280,8 +284,8 @@ class MilestoneCompleteForm(VersionedForm):
         # Unique ids: the action page shows one of these forms per milestone.
         kwargs.setdefault("auto_id", f"milestone-{milestone.pk}-%s")
         super().__init__(*args, version=kwargs.pop("version", milestone.version), **kwargs)
-        self.fields["completed_on"].widget.attrs["max"] = self.today.isoformat()
         self.fields["completed_on"].initial = self.today
+        self.fields["completed_on"].help_text = f"For example, {self.today:%-d %-m %Y}"
 
     def _extra_kwargs(self) -> dict:
         return {"milestone": self.milestone}
@@ -391,13 +395,11 @@ class UpdateRoundForm(forms.Form):
         label="Quarter",
         error_messages={"required": "Choose the quarter the updates are for"},
     )
-    deadline = forms.DateField(
-        widget=DateInput,
-        help_text="The last day owners can record their update for this round.",
-        error_messages={
-            "required": "Enter the deadline",
-            "invalid": "Enter a real date, like 2027-01-08",
-        },
+    deadline = GovukDateField(
+        label="Deadline",
+        noun="Deadline",
+        help_text="The last day owners can record their update for this round. "
+        "For example, 8 1 2027.",
     )
 
     def __init__(self, *args, council, today: dt.date | None = None, **kwargs):
@@ -448,12 +450,11 @@ class ReminderForm(forms.Form):
         initial="now",
         widget=forms.HiddenInput,
     )
-    on = forms.DateField(
+    on = GovukDateField(
         label="Send on",
+        noun="The date to send them",
         required=False,
-        widget=DateInput,
-        help_text="Reminders go out at 9am that day.",
-        error_messages={"invalid": "Enter a real date, like 2027-01-04"},
+        help_text="Reminders go out at 9am that day. For example, 4 1 2027.",
     )
     days_before = forms.IntegerField(
         label="Or this many days before the deadline",
@@ -524,13 +525,11 @@ class CouncilApprovalForm(forms.Form):
 class CloseForm(forms.Form):
     """When a recommendation, or a whole plan, moved into business as usual, and where."""
 
-    closed_on = forms.DateField(
+    closed_on = GovukDateField(
         label="Date it closed",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the date it closed",
-            "invalid": "Enter a real date, like 2025-03-31",
-        },
+        noun="Date it closed",
+        required_message="Enter the date it closed",
+        help_text="For example, 31 3 2025",
     )
     continues_in = forms.CharField(
         label="Where the work continues",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from actions.choices import ActionStatus, Approval, UpdateSource
-from actions.evidence import evidence_type
+from actions.evidence import evidence_type, evidence_types
 from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
 from reviews.models import Recommendation, Review, council_lock
 from tracker.people import display_name
@@ -65,6 +65,8 @@ def progress_update_create(
     With ``seen_version`` (the action's version when the form was opened at ``seen_at``) the
     update is refused with ``EditConflict`` if anyone changed the action since.
     ``completed_milestones`` are (milestone, completion date) pairs saved with it."""
+    evidence_files = list(evidence_files)
+    evidence_types(evidence_files)  # all checked before anything is saved
     if not Action.objects.claim(pk=action.pk, seen_version=seen_version):
         raise _conflict(action=action, since=seen_at)
     for milestone, completed_on in completed_milestones:

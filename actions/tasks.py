@@ -34,7 +34,11 @@ def _send(job: Job) -> str:
         raise ValidationError("The round was closed, so no reminders were sent.")
     job_progress(job=job, step="Emailing lead officers", done=0)
     by_owner = update_reminders_send(
-        update_round=update_round, base_url=job.arguments.get("base_url", "")
+        update_round=update_round,
+        base_url=job.arguments.get("base_url", ""),
+        # Sent now by a person (the round's preview): the emails are theirs; scheduled ones
+        # read as "Scheduled reminder".
+        sent_by=job.requested_by if job.arguments.get("now") else None,
     )
     emailed = sum(1 for owner in by_owner if owner is not None and owner.email)
     outstanding = sum(len(actions) for actions in by_owner.values())
@@ -53,7 +57,8 @@ def update_reminders_schedule(
     base_url: str = "",
     request_key: str = "",
 ) -> Job:
-    """Send the round's reminders now, on a day, or some days before its deadline (at 09:00).
+    """Send the round's reminders now, on a day, or some days before its deadline (at 09:00):
+    the one way reminders are sent from the web, always by a worker, never in the request.
 
     A day can be scheduled once per round: asking again for the same day finds that job."""
     if days_before is not None:
@@ -73,6 +78,6 @@ def update_reminders_schedule(
         requested_by=requested_by,
         url=update_round.get_absolute_url(),
         request_key=request_key,
-        arguments={"base_url": base_url},
+        arguments={"base_url": base_url, "now": run_after is None},
         run_after=run_after,
     )

@@ -30,10 +30,10 @@ from actions.forms import (
     UpdateRoundForm,
 )
 from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateRound, start_of_day
+from actions.progress import plan_as_at
 from actions.selectors import (
     quarter_days,
     recommendation_detail,
-    recommendation_direction,
     recommendation_list,
     review_detail,
     reviews_overview,
@@ -50,7 +50,6 @@ from actions.services import (
     progress_update_return,
     recommendations_close,
     update_reminders_plan,
-    update_reminders_send,
     update_round_close,
     update_round_open,
 )
@@ -297,7 +296,7 @@ class ProgressUpdateCreateView(ActionEditMixin, FormView):
                 completed_milestones=form.completed_milestones(),
                 revised_target_date=data["revised_target_date"],
                 target_revision_reason=data["target_revision_reason"],
-                evidence_files=[data["evidence_file"]] if data.get("evidence_file") else [],
+                evidence_files=data["evidence_files"],
             )
 
         refused = self.saved(form, create)
@@ -685,7 +684,7 @@ class UpdateRoundCloseView(UpdateRoundMixin, TemplateView):
 
 
 class UpdateRoundRemindersView(UpdateRoundMixin, TemplateView):
-    """Preview the reminder emails and their recipients, then send them."""
+    """Preview the reminder emails and their recipients, then have a worker send them."""
 
     template_name = "actions/updateround_reminders.html"
 
@@ -706,14 +705,15 @@ class UpdateRoundRemindersView(UpdateRoundMixin, TemplateView):
         if not self.update_round.is_open:
             messages.error(request, "This round is closed: no reminders were sent.")
             return redirect(self.update_round)
-        by_owner = update_reminders_send(
-            update_round=self.update_round, base_url=self.base_url(), sent_by=request.user
+        # The same job as scheduled reminders, to be sent by a worker now; the person watches
+        # its progress page, which ends on the round with the result.
+        job = update_reminders_schedule(
+            update_round=self.update_round,
+            requested_by=request.user,
+            base_url=self.base_url().rstrip("/"),
+            request_key=request.POST.get("request_key", ""),
         )
-        sent = sum(1 for owner in by_owner if owner is not None and owner.email)
-        messages.success(
-            request, f"Reminder{pluralize(sent)} sent to {sent} lead officer{pluralize(sent)}."
-        )
-        return redirect(self.update_round)
+        return job_redirect(request, job)
 
 
 class OverviewView(TemplateView):
@@ -768,14 +768,19 @@ class RecommendationDetailView(TemplateView):
             )
         except Recommendation.DoesNotExist as exc:
             raise Http404("No such recommendation") from exc
+        # Each action's direction and latest commentary from the one read of the plan.
+        plan = plan_as_at(reviews=[recommendation.review], **quarter_days())
+        row = next((r for r in plan.recommendations if r.pk == recommendation.pk), None)
+        action_rows = {a.pk: a for a in (*row.actions, *row.later_starts)} if row else {}
         return super().get_context_data(
             recommendation=recommendation,
             chain=review_selectors.recommendation_chain(
                 user=self.request.user, recommendation=recommendation
             ),
-            direction=recommendation_direction(
-                recommendation.actions.order_by().as_at(**quarter_days())
-            ),
+            direction=row.direction if row else None,
+            action_rows=[
+                (action, action_rows.get(action.pk)) for action in recommendation.actions.all()
+            ],
             show_sample_banner=any(a.is_sample for a in recommendation.actions.all()),
             can_close=is_performance_team(self.request.user),
             **kwargs,

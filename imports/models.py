@@ -107,6 +107,24 @@ class ImportBatch(models.Model):
     def change_count(self) -> int:
         return len(self.summary.get("created", [])) + len(self.summary.get("updated", []))
 
+    def what_will_happen(self) -> dict[str, int]:
+        """The counts the confirmation page states: actions added and updated, progress updates
+        recorded (a plan's status column, or each row of a quarterly update sheet), conflicting
+        rows left out."""
+        created = self.summary.get("created", [])
+        updated = self.summary.get("updated", [])
+        every_row_is_an_update = self.kind == ImportKind.QUARTERLY_UPDATES
+        return {
+            "added": len(created),
+            "updated": len(updated),
+            "updates_recorded": sum(
+                1
+                for item in [*created, *updated]
+                if item.get("records_update", every_row_is_an_update)
+            ),
+            "conflicts_skipped": len(self.summary.get("conflicts", [])),
+        }
+
     @property
     def can_be_applied(self) -> bool:
         return self.status == ImportStatus.PREVIEWED and not self.errors and self.change_count > 0

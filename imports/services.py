@@ -850,6 +850,7 @@ def _plan_one_action(preview: Preview, sheet: Sheet, item: PlannedAction) -> Non
         "reference": item.reference,
         "changes": item.changes,
         "match": item.match.describe() if item.match else "",
+        "records_update": bool(item.update),  # counted on the confirmation page
     }
     if action is None:
         entry |= {
@@ -1231,7 +1232,11 @@ def _plan_quarterly_updates(preview: Preview, sheet: Sheet, *, council, review, 
             changes.append(f"% complete: {action.percent_complete} → {percent}")
         if new_commentary:
             changes.append(f"Commentary: {new_commentary[:200]}")
-        entry |= {"description": action.description[:160], "changes": changes}
+        entry |= {
+            "description": action.description[:160],
+            "changes": changes,
+            "records_update": True,
+        }
         conflict = _conflict(row, action, authors, problem)
         if len(preview.errors) > errors_before:
             continue

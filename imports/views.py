@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
@@ -89,6 +89,24 @@ class ImportBatchDetailView(ImportPermissionMixin, DetailView):
             may_apply=batch.can_be_applied and batch.uploaded_by_id == self.request.user.pk,
             **kwargs,
         )
+
+
+class ImportBatchConfirmView(ImportBatchDetailView):
+    """Are you sure? What importing will do (actions added and updated, updates recorded),
+    before the irreversible step; the button posts to ``importbatch_apply``."""
+
+    template_name = "imports/importbatch_confirm.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["may_apply"]:
+            raise Http404("This file cannot be imported.")
+        form = ImportApplyForm(self.request.GET)
+        form.is_valid()
+        skip = form.cleaned_data.get("skip_conflicts", False)
+        if self.object.summary.get("conflicts") and not skip:
+            context["must_choose"] = True
+        return context | {"counts": self.object.what_will_happen(), "skip_conflicts": skip}
 
 
 class ImportBatchApplyView(ImportPermissionMixin, View):

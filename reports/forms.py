@@ -5,7 +5,7 @@ from reports.choices import Audience
 from reports.models import FRONT_SHEET_FIELDS, CabinetReport, ReportSettings
 from reviews.choices import ReviewKind
 from reviews.models import Review
-from tracker.forms import NormalisedTextMixin
+from tracker.forms import GovukDateField, NormalisedTextMixin
 from tracker.quarters import FinancialQuarter, quarter_choices
 
 
@@ -35,11 +35,12 @@ class CabinetReportCreateForm(NormalisedTextMixin, forms.Form):
             "invalid_choice": "Choose one of the quarters in the list",
         },
     )
-    meeting_date = forms.DateField(
+    meeting_date = GovukDateField(
         label="Date of the Cabinet meeting",
-        help_text="It must come after the quarter ends. Not needed if the quarter already has one.",
+        noun="Date of the Cabinet meeting",
+        help_text="It must come after the quarter ends. Not needed if the quarter already has "
+        "one. For example, 14 11 2024.",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     reviews = forms.ModelMultipleChoiceField(
         queryset=Review.objects.none(),
@@ -130,10 +131,10 @@ class CabinetReportForm(NormalisedTextMixin, forms.ModelForm):
     """The front sheet of a draft, in the order the report prints it, with the date of the
     meeting it goes to (kept on the quarter's reporting period)."""
 
-    meeting_date = forms.DateField(
+    meeting_date = GovukDateField(
         label="Date of the Cabinet meeting",
-        help_text="It must come after the quarter ends.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        noun="Date of the Cabinet meeting",
+        help_text="It must come after the quarter ends. For example, 14 11 2024.",
     )
 
     class Meta:

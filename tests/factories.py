@@ -99,3 +99,17 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     due_date = dt.date(2024, 9, 30)
+
+
+def typed_date(name: str, day: dt.date | str) -> dict[str, str]:
+    """What a person types into a GOV.UK date input (tracker.forms.GovukDateField) for ``day``
+    (a date or an ISO string): the day, month and year boxes of the field called ``name``."""
+    if day == "":
+        return {f"{name}_{part}": "" for part in ("day", "month", "year")}
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }

@@ -15,7 +15,13 @@ from accounts.services import person_ensure
 from actions.choices import UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate
 from actions.services import progress_update_create
-from tests.factories import ActionFactory, MilestoneFactory, RecommendationFactory, ReviewFactory
+from tests.factories import (
+    ActionFactory,
+    MilestoneFactory,
+    RecommendationFactory,
+    ReviewFactory,
+    typed_date,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +88,7 @@ def test_it_completes_a_milestone_with_the_update_and_records_who(officer, actio
         "status": "on_track",
         "percent_complete": "50",
         f"milestone_{milestone.pk}": "on",
-        f"milestone_{milestone.pk}_on": "2024-10-01",
+        **typed_date(f"milestone_{milestone.pk}_on", "2024-10-01"),
     }
     assert client.post(update_url(action), data).status_code == 302
     milestone.refresh_from_db()
@@ -152,7 +158,7 @@ def test_a_milestone_date_in_the_future_or_before_the_start_is_refused(
         "status": "on_track",
         "percent_complete": "35",
         f"milestone_{milestone.pk}": "on",
-        f"milestone_{milestone.pk}_on": day(),
+        **typed_date(f"milestone_{milestone.pk}_on", day()),
     }
     response = client.post(url, data)
     assert response.status_code == 200
@@ -238,7 +244,9 @@ def test_a_milestone_completed_meanwhile_refuses_the_older_update_form(personas,
     )
     milestone_form = opened(second, milestone_url)
     assert (
-        second.post(milestone_url, milestone_form | {"completed_on": "2024-09-30"}).status_code
+        second.post(
+            milestone_url, milestone_form | typed_date("completed_on", "2024-09-30")
+        ).status_code
         == 302
     )
 
@@ -256,8 +264,8 @@ def test_the_second_of_two_people_completing_one_milestone_is_refused(personas, 
     )
     first, second = signed_in(personas[Role.OFFICER]), signed_in(personas[Role.DIRECTOR])
     first_form, second_form = opened(first, url), opened(second, url)
-    assert first.post(url, first_form | {"completed_on": "2024-09-30"}).status_code == 302
-    refused = second.post(url, second_form | {"completed_on": "2024-10-15"})
+    assert first.post(url, first_form | typed_date("completed_on", "2024-09-30")).status_code == 302
+    refused = second.post(url, second_form | typed_date("completed_on", "2024-10-15"))
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "Action Persona changed completed on" in page

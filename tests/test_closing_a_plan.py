@@ -15,6 +15,7 @@ from actions.services import plan_close, recommendations_close, update_reminders
 from reports.rendering import report_html
 from reports.selectors import report_snapshot
 from reports.services import cabinet_report_create
+from tests.factories import typed_date
 from tests.reports_plan import Q2, make_plan
 from tracker.quarters import FinancialQuarter
 
@@ -41,9 +42,11 @@ def test_the_performance_team_closes_a_recommendation_through_a_confirmation_pag
     url = reverse("reviews:recommendation_close", args=[review.slug, r1.number])
     page = client.get(url).content.decode()
     assert "Are you sure you want to close this recommendation?" in page
-    empty = client.post(url, {"closed_on": "", "continues_in": ""})
+    empty = client.post(url, typed_date("closed_on", "") | {"continues_in": ""})
     assert "Enter where the work continues" in empty.content.decode()
-    response = client.post(url, {"closed_on": "2025-03-31", "continues_in": CORPORATE_PLAN})
+    response = client.post(
+        url, typed_date("closed_on", "2025-03-31") | {"continues_in": CORPORATE_PLAN}
+    )
     assert response.status_code == 302
     r1.refresh_from_db()
     assert (r1.closed_on, r1.continues_in, r1.closed_by) == (

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from actions.models import UpdateRound
 from reports.models import CabinetReport
-from tests.factories import ReviewFactory
+from tests.factories import ReviewFactory, typed_date
 from tracker.quarters import FinancialQuarter
 
 POSTGRES_ONLY = pytest.mark.skipif(
@@ -26,13 +26,17 @@ POSTGRES_ONLY = pytest.mark.skipif(
 
 
 def _report_form(review):
-    return {"quarter": "2025-26-Q4", "reviews": [review.pk], "meeting_date": "2026-06-10"}
+    return {
+        "quarter": "2025-26-Q4",
+        "reviews": [review.pk],
+        **typed_date("meeting_date", "2026-06-10"),
+    }
 
 
 def _round_form():
     today = timezone.localdate()
     deadline = today + dt.timedelta(days=30)
-    return {"quarter": FinancialQuarter.containing(today).slug, "deadline": deadline.isoformat()}
+    return {"quarter": FinancialQuarter.containing(today).slug, **typed_date("deadline", deadline)}
 
 
 @pytest.mark.django_db

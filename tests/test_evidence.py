@@ -53,7 +53,7 @@ def post_update(client, action, upload):
             "percent_complete": "30",
             "commentary": "",
             "evidence_url": "",
-            "evidence_file": upload,
+            "evidence_files": upload,  # one file, or a list of several
         },
     )
 
@@ -110,3 +110,48 @@ def test_a_file_over_the_size_limit_is_refused_with_a_message(client, action, of
     response = post_update(client, action, big)
     assert "The file must be smaller than 1 MB" in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_an_officer_attaches_two_files_to_one_update_and_a_refused_user_gets_404_for_each(
+    client, action, officer, personas
+):
+    client.force_login(officer)
+    response = post_update(
+        client,
+        action,
+        [
+            SimpleUploadedFile("board paper.pdf", PDF),
+            SimpleUploadedFile("plan.docx", docx_bytes()),
+        ],
+    )
+    assert response.status_code == 302
+    files = list(Evidence.objects.order_by("pk"))
+    assert [f.extension for f in files] == ["pdf", "docx"]
+    assert {f.update_id for f in files} == {action.updates.get().pk}
+
+    client.force_login(personas[Role.CABINET])
+    page = client.get(action.get_absolute_url()).content.decode()
+    for evidence in files:
+        assert evidence.get_absolute_url() in page
+        assert client.get(evidence.get_absolute_url()).status_code == 200
+
+    other = CouncilFactory(name="Other Council")
+    stranger = person_ensure(council=other, username="stranger", role=Role.PERFORMANCE)
+    client.force_login(stranger)
+    for evidence in files:
+        assert client.get(evidence.get_absolute_url()).status_code == 404
+
+
+def test_too_many_files_or_one_bad_file_refuses_the_update_and_says_which(
+    client, action, officer, settings
+):
+    settings.EVIDENCE_MAX_FILES = 2
+    client.force_login(officer)
+    three = [SimpleUploadedFile(f"p{i}.pdf", PDF) for i in range(3)]
+    response = post_update(client, action, three)
+    assert response.status_code == 200
+    assert "Choose 2 files or fewer (you chose 3)" in response.content.decode()
+    bad = [SimpleUploadedFile("ok.pdf", PDF), SimpleUploadedFile("notes.pdf", b"MZ\x90 not a pdf")]
+    response = post_update(client, action, bad)
+    assert "notes.pdf: The file must be a PDF" in response.content.decode()
+    assert not action.updates.exists() and not Evidence.objects.exists()

@@ -61,7 +61,17 @@ def test_the_performance_team_uploads_previews_and_confirms_a_plan(client, plan_
     html = preview.content.decode()
     assert "Preview: plan.xlsx" in html
     assert "Appoint an OD lead" in html
-    assert "Import 1 change" in html
+    confirm_url = reverse("imports:importbatch_confirm", args=[batch.pk])
+    assert f'action="{confirm_url}"' in html and "Continue to import 1 change" in html
+    assert Action.objects.count() == 0
+
+    # The irreversible step asks first, and says what will happen.
+    confirm = client.get(confirm_url).content.decode()
+    assert "Are you sure you want to import plan.xlsx?" in confirm
+    happens = confirm.split('id="what-will-happen">')[1].split("</ul>")[0]
+    assert "add 1 action<" in happens and "update 0 actions<" in happens
+    assert "record 1 progress update," in happens  # the plan's Green status, 20%
+    assert "You cannot undo this." in confirm and "Import 1 change" in confirm
     assert Action.objects.count() == 0
 
     response = client.post(reverse("imports:importbatch_apply", args=[batch.pk]), follow=True)
@@ -291,3 +301,21 @@ def test_a_colleague_sees_the_preview_but_only_the_uploader_can_confirm(client, 
     response = client.post(reverse("imports:importbatch_apply", args=[batch.pk]), follow=True)
     assert "Only the person who uploaded a file can import it." in response.content.decode()
     assert Action.objects.count() == 0
+
+
+def test_only_the_uploader_reaches_the_confirmation_page_of_a_previewed_file(client, plan_setup):
+    signed_in(client, plan_setup.performance)
+    client.post(
+        CREATE,
+        {"kind": ImportKind.ACTION_PLAN, "review": plan_setup.review.pk, "file": plan_file()},
+    )
+    batch = ImportBatch.objects.get()
+    confirm_url = reverse("imports:importbatch_confirm", args=[batch.pk])
+    colleague = person_ensure(
+        council=plan_setup.review.council, username="colleague", role=Role.PERFORMANCE
+    )
+    signed_in(client, colleague)
+    assert client.get(confirm_url).status_code == 404
+    signed_in(client, plan_setup.performance)
+    client.post(reverse("imports:importbatch_discard", args=[batch.pk]))
+    assert client.get(confirm_url).status_code == 404  # discarded: nothing to confirm

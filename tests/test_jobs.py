@@ -24,6 +24,7 @@ from jobs.services import job_enqueue, job_retry, job_run
 from reports import services, tasks
 from reports.models import CabinetReport
 from reports.pdf import RenderedPdf, RenderError
+from tests.factories import typed_date
 from tests.import_files import PLAN_HEADINGS, xlsx_bytes
 from tests.import_fixtures import plan_setup_fixture  # noqa: F401 - the plan_setup fixture
 from tests.reports_plan import Q2, make_plan
@@ -248,7 +249,8 @@ def test_confirming_an_import_runs_as_a_task(client, plan_setup):
         },
     )
     batch = ImportBatch.objects.get()
-    assert 'name="request_key"' in client.get(batch.get_absolute_url()).content.decode()
+    confirm = reverse("imports:importbatch_confirm", kwargs={"pk": batch.pk})
+    assert 'name="request_key"' in client.get(confirm).content.decode()
     apply = reverse("imports:importbatch_apply", kwargs={"pk": batch.pk})
 
     response = client.post(apply, {"request_key": KEY}, follow=True)
@@ -284,6 +286,35 @@ def test_it_sends_reminders_now_as_a_task(client, update_round, performance):
     assert "Reminders sent to 1 lead officer" in response.content.decode()
 
 
+def test_send_on_the_reminders_preview_queues_the_same_job_and_sends_nothing_in_the_request(
+    client, update_round, performance
+):
+    client.force_login(performance)
+    preview = reverse("actions:round_reminders", kwargs={"pk": update_round.pk})
+    assert 'name="request_key"' in client.get(preview).content.decode()
+
+    with override_settings(TASKS=DUMMY):  # queued, not yet run by a worker
+        response = client.post(preview, {"request_key": KEY})
+        client.post(preview, {"request_key": KEY})  # a double click: the same job
+
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.requested_by) == (
+        JobKind.REMINDERS_SEND, JobStatus.QUEUED, performance,
+    )  # fmt: skip
+    assert job.run_after is None and job.arguments["now"] is True
+    assert response.url == job.get_absolute_url(), "the person watches its progress"
+    assert mail.outbox == [] and not update_round.reminders.exists()
+
+    # The worker sends them, as the person who pressed Send.
+    from actions.tasks import update_reminders
+
+    assert update_reminders.call(job_id=job.pk, attempt=1) == "succeeded"
+    assert len(mail.outbox) == 1
+    assert update_round.reminders.get().sent_by == performance
+    job.refresh_from_db()
+    assert "Reminders sent to 1 lead officer" in job.message
+
+
 def test_it_schedules_reminders_on_a_day_or_days_before_the_deadline(
     client, update_round, performance
 ):
@@ -292,8 +323,8 @@ def test_it_schedules_reminders_on_a_day_or_days_before_the_deadline(
     day = timezone.localdate() + dt.timedelta(days=3)
 
     with override_settings(TASKS=DUMMY):
-        client.post(remind, {"when": "later", "on": day.isoformat()})
-        client.post(remind, {"when": "later", "on": day.isoformat()})  # the same day again
+        client.post(remind, {"when": "later", **typed_date("on", day)})
+        client.post(remind, {"when": "later", **typed_date("on", day)})  # the same day again
         client.post(remind, {"when": "later", "days_before": "2"})
 
     jobs = list(Job.objects.order_by("run_after"))
@@ -312,7 +343,7 @@ def test_it_refuses_a_reminder_day_that_has_passed(client, update_round, perform
     remind = reverse("actions:round_remind", kwargs={"pk": update_round.pk})
     yesterday = timezone.localdate() - dt.timedelta(days=1)
 
-    response = client.post(remind, {"when": "later", "on": yesterday.isoformat()})
+    response = client.post(remind, {"when": "later", **typed_date("on", yesterday)})
 
     assert response.status_code == 200
     assert "has passed: choose a later day, or send now" in response.content.decode()

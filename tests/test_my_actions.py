@@ -22,6 +22,7 @@ from tests.factories import (
     RecommendationFactory,
     ReviewFactory,
     UserFactory,
+    typed_date,
 )
 from tracker.quarters import FinancialQuarter
 
@@ -174,7 +175,7 @@ def test_the_performance_team_opens_a_round_and_owners_see_what_is_outstanding(
     deadline = timezone.localdate() + dt.timedelta(days=14)
     response = client.post(
         reverse("actions:round_create"),
-        {"quarter": current_quarter.slug, "deadline": deadline.isoformat()},
+        {"quarter": current_quarter.slug, **typed_date("deadline", deadline)},
     )
     update_round = UpdateRound.objects.get()
     assert response["Location"] == update_round.get_absolute_url()
@@ -202,7 +203,7 @@ def test_a_second_open_round_for_the_same_quarter_is_refused(
     client.force_login(personas[Role.PERFORMANCE])
     response = client.post(
         reverse("actions:round_create"),
-        {"quarter": current_quarter.slug, "deadline": current_quarter.end.isoformat()},
+        {"quarter": current_quarter.slug, **typed_date("deadline", current_quarter.end)},
     )
     assert response.status_code == 200
     assert "already open" in " ".join(response.context["form"].errors["quarter"])

@@ -20,6 +20,7 @@ from tests.factories import (
     MilestoneFactory,
     RecommendationFactory,
     ReviewFactory,
+    typed_date,
 )
 from tests.import_files import PLAN_HEADINGS, xlsx_bytes
 from tests.import_fixtures import plan_setup_fixture  # noqa: F401 - the plan_setup fixture
@@ -76,7 +77,8 @@ def test_completing_the_last_milestone_in_the_same_update_is_allowed(client, act
     milestone = MilestoneFactory(action=action, title="Board sign-off", due_date=TODAY)
     response = post_update(
         client, action, status="complete", percent_complete=100, commentary="All done.",
-        **{f"milestone_{milestone.pk}": "on", f"milestone_{milestone.pk}_on": "2026-11-30"},
+        **{f"milestone_{milestone.pk}": "on"},
+        **typed_date(f"milestone_{milestone.pk}_on", "2026-11-30"),
     )  # fmt: skip
     assert response.status_code == 302
     action.refresh_from_db()
@@ -99,10 +101,12 @@ def test_on_track_past_the_target_date_needs_a_revised_date_and_a_reason(
     )
     page = post_update(client, late, status="on_track").content.decode()
     assert "The action was due on 30 September 2026" in page
-    page = post_update(client, late, revised_target_date="2027-03-31").content.decode()
+    page = post_update(
+        client, late, **typed_date("revised_target_date", "2027-03-31")
+    ).content.decode()
     assert "Say why the target date has changed" in page
     response = post_update(
-        client, late, revised_target_date="2027-03-31",
+        client, late, **typed_date("revised_target_date", "2027-03-31"),
         target_revision_reason="Waiting for the new finance system.",
     )  # fmt: skip
     assert response.status_code == 302

@@ -11,7 +11,7 @@ from accounts.choices import Role
 from reports import services
 from reports.models import CabinetReport
 from reports.rendering import text_blocks
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, typed_date
 from tests.reports_plan import Q2, make_plan, pdf_text, update
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,9 @@ def edit_draft(client, draft, personas, **changes):
         for name, value in form.initial.items()
         if name in form.fields and value is not None and value is not False
     }
+    data.pop("meeting_date", None)
+    if "meeting_date" in changes:  # typed in the GOV.UK date input's three boxes
+        changes |= typed_date("meeting_date", changes.pop("meeting_date"))
     return client.post(f"/reports/{draft.pk}/edit/", data | changes)
 
 

@@ -10,7 +10,7 @@ from accounts.choices import Role
 from reports import services
 from reports.models import CabinetReport
 from reports.pdf import RenderedPdf
-from tests.factories import CouncilFactory, ReviewFactory
+from tests.factories import CouncilFactory, ReviewFactory, typed_date
 from tests.reports_plan import Q2, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,11 @@ def test_the_performance_team_prepares_and_issues_a_report(client, review, perfo
     assert f'value="{review.pk}" checked' in page  # the latest CPC is chosen for them
     response = client.post(
         url("cabinet_report_create"),
-        {"quarter": "2024-25-Q2", "meeting_date": "2024-11-14", "reviews": [review.pk]},
+        {
+            "quarter": "2024-25-Q2",
+            **typed_date("meeting_date", "2024-11-14"),
+            "reviews": [review.pk],
+        },
     )
     report = CabinetReport.objects.get()
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
@@ -84,14 +88,18 @@ def _front_sheet(report, **changes):
     form = CabinetReportForm(instance=report)
     data = {name: form.initial.get(name) for name in form.fields}
     data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
-    return data | changes
+    return data | typed_date("meeting_date", data.pop("meeting_date")) | changes
 
 
 def test_a_quarter_not_in_the_list_is_explained_and_the_rest_is_kept(client, review, performance):
     client.force_login(performance)
     response = client.post(
         url("cabinet_report_create"),
-        {"quarter": "2024 quarter two", "meeting_date": "2024-11-14", "reviews": [review.pk]},
+        {
+            "quarter": "2024 quarter two",
+            **typed_date("meeting_date", "2024-11-14"),
+            "reviews": [review.pk],
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200

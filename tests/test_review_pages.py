@@ -74,3 +74,15 @@ def test_an_unknown_review_is_a_404(client, sefton, cabinet_member):
     client.force_login(cabinet_member)
     assert client.get("/reviews/no-such-review/").status_code == 404
     assert client.get("/reviews/2023-cpc/recommendations/99/").status_code == 404
+
+
+def test_citations_name_the_source_document_by_its_title(client, sefton, cabinet_member):
+    client.force_login(cabinet_member)
+    url = reverse("reviews:recurring")
+    page = client.get(url).content.decode()
+    assert ".txt" not in page
+    assert "Progress review note, January 2023" in page
+    review = reverse("reviews:review_detail", kwargs={"slug": "2023-cpc"})
+    page = client.get(review).content.decode()
+    assert "Corporate Peer Challenge feedback report, November 2023" in page
+    assert "2023-11-cpc-feedback-report.txt" not in page

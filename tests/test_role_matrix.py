@@ -276,6 +276,10 @@ EXPECTATIONS = {
         "kwargs": lambda w: {"pk": NO_SUCH},
         "get": everyone(MISSING),
     },
+    "imports:importbatch_confirm": {
+        "kwargs": lambda w: {"pk": NO_SUCH},
+        "get": everyone(MISSING),
+    },
     "imports:importbatch_apply": {
         "kwargs": lambda w: {"pk": NO_SUCH},
         "post": everyone(MISSING),

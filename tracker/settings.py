@@ -138,11 +138,39 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # from a public URL: only actions.views.EvidenceDownloadView sends them, to who may see them.
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
 EVIDENCE_MAX_MEGABYTES = env_int("EVIDENCE_MAX_MEGABYTES", 10)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 5)  # files on one update
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# EVIDENCE_STORAGE=s3 or azure keeps evidence in a private bucket or container through
+# django-storages (`pip install 'django-storages[s3]'` or `[azure]`; see the README). Files are
+# still sent only through EvidenceDownloadView, never from the bucket's own URL.
+EVIDENCE_STORAGE = env_str("EVIDENCE_STORAGE", "filesystem")
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EVIDENCE_S3_BUCKET", ""),
+            "region_name": env_str("EVIDENCE_S3_REGION", "") or None,
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL", "") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }  # credentials: the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or an instance role
+elif EVIDENCE_STORAGE == "azure":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.azure_storage.AzureStorage",
+        "OPTIONS": {
+            "azure_container": env_str("EVIDENCE_AZURE_CONTAINER", "evidence"),
+            "connection_string": env_str("EVIDENCE_AZURE_CONNECTION_STRING", "") or None,
+            "account_name": env_str("EVIDENCE_AZURE_ACCOUNT_NAME", "") or None,
+            "overwrite_files": False,
+        },
+    }
+elif EVIDENCE_STORAGE != "filesystem":
+    raise ImproperlyConfigured("EVIDENCE_STORAGE must be filesystem, s3 or azure.")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk_table.html"
 

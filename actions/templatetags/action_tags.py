@@ -5,6 +5,7 @@ from django import template
 
 from actions.choices import ActionStatus, Direction
 from tracker.people import display_name
+from tracker.text import document_title
 
 register = template.Library()
 
@@ -38,3 +39,9 @@ def status_label(status):
 def display_name_filter(user):
     """A person as the app names them everywhere; empty for nobody, so ``default`` applies."""
     return display_name(user)
+
+
+@register.filter(name="document_title")
+def document_title_filter(filename: str) -> str:
+    """A cited source document by its title, not its file name (``tracker.text``)."""
+    return document_title(filename or "")
