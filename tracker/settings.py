@@ -158,6 +158,24 @@ SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 SERVICE_NAME = env_str("SERVICE_NAME", "Peer Challenge Tracker")
 COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Sefton Council")
 
+# --- Cache (issue 16) -----------------------------------------------------------------------
+# The read of the plan per council and day is cached (actions/plan_cache.py); every write that
+# changes it moves the council's plan version on. Local memory in each process unless
+# CACHE_REDIS_URL points at a Redis shared by every web process; PLAN_CACHE_SECONDS=0 turns the
+# plan cache off.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": CACHE_REDIS_URL, "KEY_PREFIX": "pct"}
+    }  # fmt: skip
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "pct", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    }  # fmt: skip
+PLAN_CACHE_SECONDS = env_int("PLAN_CACHE_SECONDS", 600)
+
 # --- Background tasks (issue 16) ------------------------------------------------------------
 # TASKS_BACKEND=database (default): tasks wait in a table of our own database and
 # `manage.py task_worker` runs them; nothing else to install. TASKS_BACKEND=rq: tasks wait in
