@@ -211,6 +211,38 @@ def council_cached(reads: dict[str, Callable[[], object]], *, council_id) -> dic
     return result
 
 
+def plan_key(
+    what: str,
+    *,
+    reviews: list[Review],
+    day: dt.date,
+    previous_day: dt.date | None,
+    extra: str = "",
+) -> str | None:
+    """The cache key of a read of these reviews' plan on ``day`` as it stands now (its
+    councils' plan versions, the set of reviews, both days); None when the cache is off."""
+    if not settings.PLAN_CACHE_SECONDS or not reviews:
+        return None
+    council_ids = sorted({review.council_id for review in reviews})
+    review_ids = ",".join(str(pk) for pk in sorted({review.pk for review in reviews}))
+    key = "|".join(
+        (what, _versions(council_ids), review_ids, day.isoformat(),
+         previous_day.isoformat() if previous_day else "-", extra)
+    )  # fmt: skip
+    return "plan:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def cached_value(key: str | None, read: Callable[[], object]):
+    """What ``read()`` returned for ``key`` (a ``plan_key``), reading it once if need be."""
+    if key is None:
+        return read()
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, timeout=settings.PLAN_CACHE_SECONDS)
+    return found
+
+
 def cached_read(
     what: str,
     *,
@@ -223,17 +255,5 @@ def cached_read(
     """``read()``, or what it returned last time for the same reviews, days and plan versions.
 
     ``what`` names the read (one key space per read); ``extra`` any other argument it takes."""
-    if not settings.PLAN_CACHE_SECONDS or not reviews:
-        return read()
-    council_ids = sorted({review.council_id for review in reviews})
-    review_ids = ",".join(str(pk) for pk in sorted({review.pk for review in reviews}))
-    key = "|".join(
-        (what, _versions(council_ids), review_ids, day.isoformat(),
-         previous_day.isoformat() if previous_day else "-", extra)
-    )  # fmt: skip
-    key = "plan:" + hashlib.sha256(key.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = read()
-        cache.set(key, found, timeout=settings.PLAN_CACHE_SECONDS)
-    return found
+    key = plan_key(what, reviews=reviews, day=day, previous_day=previous_day, extra=extra)
+    return cached_value(key, read)

@@ -118,6 +118,18 @@ get_user_model().objects.filter(username__startswith="load-").update(
 
 
 def free_port() -> int:
+    """A free port: the first free one of BENCH_PORTS ("8116-8119") when set (a shared server
+    gives each developer a few), any otherwise."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    if wanted:
+        first, _, last = wanted.partition("-")
+        for port in range(int(first), int(last or first) + 1):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -337,7 +349,7 @@ def prepare_database(
 
 
 def start_gunicorn(
-    db_name: str, port: int, log, *, workers: int = 4, threads: int = 4
+    db_name: str, port: int, log, *, workers: int = 4, threads: int = 4, root: Path | None = None
 ) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
     server = subprocess.Popen(  # noqa: S603
@@ -358,7 +370,7 @@ def start_gunicorn(
             "warning",
             "--preload",  # import Django once, before forking, so every worker is ready
         ],
-        cwd=ROOT,
+        cwd=root or ROOT,
         env=app_env(db_name),
         stdout=subprocess.DEVNULL,
         # A file, not a pipe: nobody reads a pipe during the run, and once its buffer is full

@@ -34,6 +34,7 @@ class DashboardView(TemplateView):
         )
         return super().get_context_data(
             reviews=reviews,
+            review_ids=",".join(str(r.pk) for r in reviews),
             review=review,
             dashboard=dashboard,
             show_sample_banner=bool(dashboard and dashboard.has_sample),
