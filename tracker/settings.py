@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "security.middleware.PrivateCacheMiddleware",
     "security.middleware.LoginAddressThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Its process_exception must see the view's exception before any other middleware's.
+    "tracker.db.RetryReadAfterDisconnectMiddleware",
     "axes.middleware.AxesMiddleware",  # must stay last
 ]
 
@@ -101,6 +103,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through tracker/postgresql: a new connection waits up to DB_CONNECT_WAIT_SECONDS
+# for a restarting database rather than failing the page at once.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tracker.postgresql"
+DB_CONNECT_WAIT_SECONDS = env_int("DB_CONNECT_WAIT_SECONDS", 10)
 # SQLite: every transaction takes the write lock when it begins, and waits up to 20 s for it,
 # so two people saving at once take turns instead of one getting "database is locked" (a
 # deferred transaction that read first cannot wait for the lock). WAL lets readers carry on.
