@@ -34,7 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from actions.models import Action, Milestone, PlanVersion, ProgressUpdate
 from reviews.models import Council, Directorate, Portfolio, Recommendation, Review, Theme
@@ -175,7 +175,9 @@ def connect() -> None:
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"plan-cache-del-{model}")
     user = get_user_model()
     post_save.connect(_on_person_write, sender=user, dispatch_uid="plan-cache-person-save")
-    post_delete.connect(_on_person_write, sender=user, dispatch_uid="plan-cache-person-del")
+    # Before: deleting a person empties their actions' lead officer with an update() (no
+    # signal), after which nothing says which councils' plans named them.
+    pre_delete.connect(_on_person_write, sender=user, dispatch_uid="plan-cache-person-del")
 
 
 # -- the read --------------------------------------------------------------------------------

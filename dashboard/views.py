@@ -2,9 +2,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from actions.plan_cache import council_cached
 from dashboard.selectors import dashboard_for
 from reviews.choices import ReviewKind
 from reviews.models import Review
+from tracker.tenancy import council_of
 
 
 class DashboardView(TemplateView):
@@ -14,11 +16,19 @@ class DashboardView(TemplateView):
     template_name = "dashboard/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        reviews = list(
-            Review.objects.visible_to(self.request.user)
-            .exclude(kind=ReviewKind.PROGRESS_REVIEW)
-            .order_by("-onsite_start")
-        )
+        user = self.request.user
+        council = None if user.is_superuser else council_of(user)
+        # The picker's list of reviews, kept with the plan: a large council has hundreds.
+        reviews = council_cached(
+            {
+                "dashboard-reviews": lambda: list(
+                    Review.objects.visible_to(user)
+                    .exclude(kind=ReviewKind.PROGRESS_REVIEW)
+                    .order_by("-onsite_start")
+                )
+            },
+            council_id=council.pk if council else None,
+        )["dashboard-reviews"]
         slug = self.request.GET.get("review")
         if slug:
             review = next((r for r in reviews if r.slug == slug), None)
