@@ -7,6 +7,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 
+from security.middleware import SEEN_AT_KEY
 from tests.dashboard_plan import plan_build
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,3 +47,18 @@ def test_a_write_whose_connection_drops_is_not_repeated(council, officer):
         response = client.post("/accounts/logout/")  # signing out deletes the session
     assert response.status_code == 500
     assert drop.dropped == -9  # tried once, never again
+
+
+def test_a_session_saved_as_the_connection_drops_is_saved_again(council, cabinet_member):
+    """Every signed-in request saves its session; a dropped connection must not read as a
+    deleted session (Django's 400)."""
+    client = Client()
+    client.force_login(cabinet_member)
+    session = client.session
+    session[SEEN_AT_KEY] = 0  # last seen long ago: this request saves the session
+    session.save()
+    drop = DropOnce('UPDATE "django_session"')
+    with connection.execute_wrapper(drop):
+        response = client.get("/no-such-page/")
+    assert drop.dropped == 1
+    assert response.status_code == 404

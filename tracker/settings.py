@@ -108,6 +108,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "tracker.postgresql"
 DB_CONNECT_WAIT_SECONDS = env_int("DB_CONNECT_WAIT_SECONDS", 10)
+# Sessions in the database, saved again on a new connection if a restart cut the old one.
+SESSION_ENGINE = "tracker.sessions"
 # SQLite: every transaction takes the write lock when it begins, and waits up to 20 s for it,
 # so two people saving at once take turns instead of one getting "database is locked" (a
 # deferred transaction that read first cannot wait for the lock). WAL lets readers carry on.
