@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from actions.choices import ActionStatus, Direction, Rag
 from actions.models import Action, Milestone
+from actions.plan_cache import council_cached
 from reviews.models import Directorate, Portfolio, Recommendation, Review, Theme
 from tracker.filtersets import CouncilScopedFilterSet
 from tracker.widgets import AnyYesNoSelect, QuickSelect
@@ -48,7 +49,18 @@ PLAN_CHOICES = {
 }
 
 
-class ActionFilterSet(CouncilScopedFilterSet):
+class PlanFilterSet(CouncilScopedFilterSet):
+    """The long lists of choices rendered once per council and plan version: at 100 times
+    Sefton's size they are thousands of options, most of a table page's time otherwise."""
+
+    council_choices = PLAN_CHOICES
+
+    def options_cached(self, renders: dict) -> dict:
+        council_id = self.council.pk if self.council else None
+        return council_cached(renders, council_id=council_id)
+
+
+class ActionFilterSet(PlanFilterSet):
     """Filters for every list of actions; all of them live in the URL so a view can be shared.
     Status, RAG, overdue and staleness are the plan's on ``today`` (``Action.objects.as_at``),
     the figures the dashboard counts; a queryset not yet read as at a day is read as at today."""
@@ -167,7 +179,7 @@ class MyActionFilterSet(ActionFilterSet):
                 del self.filters[name]
 
 
-class RecommendationFilterSet(CouncilScopedFilterSet):
+class RecommendationFilterSet(PlanFilterSet):
     """Filters for the list of recommendations, all in the URL. Status and RAG are the rolled-up
     ones (``actions.selectors.recommendations_with_rollup``); directorate, portfolio, lead
     officer, overdue and due-within pick recommendations with at least one such action."""

@@ -805,3 +805,19 @@ class UpdateReminder(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.email} at {self.sent_at:%d %b %Y %H:%M}"
+
+
+class PlanVersion(models.Model):
+    """How many times a council's plan has changed: part of the key under which its read is
+    cached (``actions.plan_cache``). Only ever moved on with ``F("version") + 1``."""
+
+    council = models.OneToOneField(
+        "reviews.Council", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "plan version"
+
+    def __str__(self):
+        return f"{self.council_id}: {self.version}"

@@ -49,6 +49,7 @@ from django.db.models import Count, Prefetch
 
 from actions.choices import ActionStatus, Direction, Rag
 from actions.models import Action, Milestone
+from actions.plan_cache import cached_read
 from reviews.choices import RecommendationKind
 from reviews.models import Recommendation, Review
 from tracker.people import display_name
@@ -305,9 +306,20 @@ def plan_as_at(
     *, reviews: list[Review], day: dt.date, previous_day: dt.date | None = None
 ) -> PlanProgress:
     """The plan of ``reviews`` at the end of ``day``, compared with ``previous_day`` (default:
-    the end of the previous quarter). Three queries whatever the size of the plan:
-    recommendations, actions as at the day, and their milestones."""
+    the end of the previous quarter). Cached per council, reviews and days until a write
+    changes the plan (``actions.plan_cache``): one small query when cached, otherwise three
+    more whatever the size of the plan (recommendations, actions as at the day, milestones)."""
     previous_day = previous_day or previous_quarter_end(day)
+    return cached_read(
+        "plan_as_at",
+        reviews=reviews,
+        day=day,
+        previous_day=previous_day,
+        read=lambda: _plan_read(reviews=reviews, day=day, previous_day=previous_day),
+    )
+
+
+def _plan_read(*, reviews: list[Review], day: dt.date, previous_day: dt.date) -> PlanProgress:
     review_ids = [review.pk for review in reviews]
     actions = (
         Action.objects.filter(recommendation__review__in=review_ids)
@@ -363,7 +375,19 @@ def status_counts_by_quarter(
     *, reviews: list[Review], quarters: list[FinancialQuarter], today: dt.date
 ) -> list[tuple[FinancialQuarter, dict[ActionStatus, int]]]:
     """How many actions stood at each status at the end of each quarter (or ``today``, for a
-    quarter not ended yet), one grouped query per quarter, by the rule ``plan_as_at`` reads."""
+    quarter not ended yet), one grouped query per quarter, by the rule ``plan_as_at`` reads;
+    cached as ``plan_as_at`` is."""
+    return cached_read(
+        "status_counts_by_quarter",
+        reviews=reviews,
+        day=today,
+        previous_day=None,
+        extra=",".join(q.label for q in quarters),
+        read=lambda: _status_counts_read(reviews=reviews, quarters=quarters, today=today),
+    )
+
+
+def _status_counts_read(*, reviews, quarters, today):
     actions = Action.objects.filter(recommendation__review__in=[r.pk for r in reviews])
     rows = []
     for quarter in quarters:

@@ -17,6 +17,7 @@ from django.utils.text import get_valid_filename
 from actions.choices import ActionStatus, Approval, UpdateSource
 from actions.evidence import evidence_type, evidence_types
 from actions.models import Action, Evidence, Milestone, ProgressUpdate, UpdateReminder, UpdateRound
+from actions.plan_cache import actions_changed, plan_changed
 from reviews.models import Recommendation, Review, council_lock
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
@@ -129,6 +130,7 @@ def action_progress_refresh(*, action: Action) -> None:
         "revised_target_date": revised.revised_target_date if revised else None,
     }
     Action.objects.filter(pk=action.pk).update(**fields)
+    actions_changed([action.pk])  # an update() sends no post_save
     for name, value in fields.items():
         setattr(action, name, value)
     action.version = Action.objects.values_list("version", flat=True).get(pk=action.pk)
@@ -150,6 +152,7 @@ def _progress_update_review(
     )
     if not claimed:
         raise ReviewRefused(f"Update {update.pk} is no longer waiting for approval.")
+    actions_changed([update.action_id])  # the approval was an update(): no post_save
     update.refresh_from_db()
     # Open update forms on the action must see that its status may have moved.
     Action.objects.claim(pk=update.action_id, seen_version=None)
@@ -367,6 +370,7 @@ def council_approval_set(*, council, updates_need_approval: bool) -> None:
     """Switch approval on or off. Updates already submitted keep waiting either way: switching
     off does not make unreviewed updates count behind the approvers' backs."""
     type(council).objects.filter(pk=council.pk).update(updates_need_approval=updates_need_approval)
+    plan_changed(council_ids={council.pk})
     council.updates_need_approval = updates_need_approval
 
 

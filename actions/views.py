@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
@@ -65,7 +66,15 @@ from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
 
 
-class ActionListView(SafeExportMixin, SingleTableMixin, FilterView):
+class TablePagesOnly:
+    """The table alone splits the list into pages: FilterView's own paginator would count the
+    rows a second time (a COUNT over every row of the plan) for nothing on the page."""
+
+    def get_paginate_by(self, data):
+        return None if isinstance(data, QuerySet) else self.paginate_by
+
+
+class ActionListView(SafeExportMixin, TablePagesOnly, SingleTableMixin, FilterView):
     """Every action of the council's plans, filtered by what is in the URL, with its direction
     of travel since the previous quarter-end; downloadable as CSV or XLSX."""
 
@@ -184,7 +193,7 @@ class ActionEditMixin:
         return None
 
 
-class MyActionsView(SingleTableMixin, FilterView):
+class MyActionsView(TablePagesOnly, SingleTableMixin, FilterView):
     """The signed-in person's actions, with what needs doing before the quarter's deadline."""
 
     table_class = MyActionTable
@@ -787,7 +796,7 @@ class RecommendationDetailView(TemplateView):
         )
 
 
-class RecommendationListView(SafeExportMixin, SingleTableMixin, FilterView):
+class RecommendationListView(SafeExportMixin, TablePagesOnly, SingleTableMixin, FilterView):
     """Every recommendation the person may see, with rolled-up status and direction of travel,
     filtered by what is in the URL; downloadable as CSV or XLSX."""
 

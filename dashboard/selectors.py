@@ -4,13 +4,16 @@ number of queries whatever the number of actions."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from actions.choices import ActionStatus, Direction, Rag
+from actions.plan_cache import cached_value, plan_key
 from actions.progress import MilestoneState, PlanProgress, plan_as_at, status_counts_by_quarter
 from charts import Chart, milestone_timeline, rag_by_theme, status_over_quarters
 from reviews.choices import RecommendationKind
@@ -53,11 +56,24 @@ class Dashboard:
     suggestions: list[RecommendationRow]  # the peer suggestions, shown apart
     charts: list[Chart] = field(default_factory=list)
     has_sample: bool = False
+    page_key: str = ""  # the rendered page's cache key: the plan's, or a fresh one
+    page_seconds: int = 0
 
 
 def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
     """Headline figures, directions of travel and the three charts for ``review``, all read
-    from one ``plan_as_at`` of today (the status-by-quarter chart by the same rule)."""
+    from one ``plan_as_at`` of today (the status-by-quarter chart by the same rule). The same
+    for everyone who may see the review, so the whole of it, charts drawn, is cached with the
+    plan (``actions.plan_cache``) until a write changes the council's plan."""
+    key = plan_key("dashboard", reviews=[review], day=today, previous_day=None)
+    dashboard = cached_value(key, lambda: _dashboard_read(review=review, today=today))
+    # The page's own rendering of it is cached under the same key (templates: {% cache %}).
+    dashboard.page_key = key or uuid.uuid4().hex
+    dashboard.page_seconds = settings.PLAN_CACHE_SECONDS if key else 0
+    return dashboard
+
+
+def _dashboard_read(*, review: Review, today: dt.date) -> Dashboard:
     quarter = FinancialQuarter.containing(today)
     plan = plan_as_at(reviews=[review], day=today)
     base = {"review": review.pk}
@@ -110,7 +126,7 @@ def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
     recommendations = {
         r.pk: r
         for r in Recommendation.objects.filter(review=review).select_related(
-            "theme", "lead_member", "lead_officer"
+            "review", "theme", "lead_member", "lead_officer"
         )
     }
     rows = [

@@ -1,10 +1,28 @@
+from collections import namedtuple
+
 from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from actions.plan_cache import council_cached
 from dashboard.selectors import dashboard_for
 from reviews.choices import ReviewKind
 from reviews.models import Review
+from tracker.tenancy import council_of
+
+ReviewOption = namedtuple("ReviewOption", "pk slug title kind")
+
+
+def _review_options(user) -> tuple[tuple[ReviewOption, ...], str]:
+    """The reviews the picker offers, newest first, and their ids for the page's cache key."""
+    rows = tuple(
+        ReviewOption(*row)
+        for row in Review.objects.visible_to(user)
+        .exclude(kind=ReviewKind.PROGRESS_REVIEW)
+        .order_by("-onsite_start")
+        .values_list("pk", "slug", "title", "kind")
+    )
+    return rows, ",".join(str(r.pk) for r in rows)
 
 
 class DashboardView(TemplateView):
@@ -14,19 +32,24 @@ class DashboardView(TemplateView):
     template_name = "dashboard/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        reviews = list(
-            Review.objects.visible_to(self.request.user)
-            .exclude(kind=ReviewKind.PROGRESS_REVIEW)
-            .order_by("-onsite_start")
-        )
+        user = self.request.user
+        council = None if user.is_superuser else council_of(user)
+        # The picker's list of reviews, kept with the plan as plain tuples (a large council has
+        # hundreds of reviews; unpickling hundreds of model instances per request is not flat).
+        picker = council_cached(
+            {"dashboard-reviews": lambda: _review_options(user)},
+            council_id=council.pk if council else None,
+        )["dashboard-reviews"]
+        reviews, review_ids = picker
         slug = self.request.GET.get("review")
         if slug:
-            review = next((r for r in reviews if r.slug == slug), None)
-            if review is None:
+            chosen = next((r for r in reviews if r.slug == slug), None)
+            if chosen is None:
                 raise Http404("No such review")
         else:
             cpcs = [r for r in reviews if r.kind == ReviewKind.CPC]
-            review = cpcs[0] if cpcs else (reviews[0] if reviews else None)
+            chosen = cpcs[0] if cpcs else (reviews[0] if reviews else None)
+        review = Review.objects.select_related("council").get(pk=chosen.pk) if chosen else None
         dashboard = (
             dashboard_for(user=self.request.user, review=review, today=timezone.localdate())
             if review
@@ -34,6 +57,7 @@ class DashboardView(TemplateView):
         )
         return super().get_context_data(
             reviews=reviews,
+            review_ids=review_ids,
             review=review,
             dashboard=dashboard,
             show_sample_banner=bool(dashboard and dashboard.has_sample),

@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.choices import Role
 from accounts.services import person_ensure, roles_ensure
 from actions.models import Action, Milestone, ProgressUpdate
+from actions.plan_cache import plan_changed
 from reviews.models import (
     Council,
     Directorate,
@@ -207,4 +208,5 @@ def synthetic_council_create(*, scale: int, source: Council, password: str | Non
         counts.actions += len(new_actions)
         counts.milestones += len(milestones)
         counts.updates += len(updates)
+    plan_changed(council_ids={council.pk})  # bulk inserts send no post_save
     return council, cabinet, counts

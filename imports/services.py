@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from actions.choices import ActionStatus, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate
+from actions.plan_cache import plan_changed
 from imports import parsing
 from imports.choices import ImportKind, ImportStatus
 from imports.matching import (
@@ -227,6 +228,8 @@ def _apply(*, batch: ImportBatch, user, skip_conflicts: bool) -> ImportBatch:
         _apply_action_plan(preview, user=user)
     else:
         _apply_quarterly_updates(preview.operations, user=user)
+    # The bulk writes above send no post_save: the cached plan must hear of them here.
+    plan_changed(council_ids={batch.council_id})
     batch.status = ImportStatus.APPLIED
     batch.applied_at = timezone.now()
     batch.save(update_fields=["status", "applied_at"])

@@ -141,6 +141,25 @@ def job_retry(*, job: Job) -> Job:
     return job
 
 
+RETRIES_AFTER_WORKER_LOST = 2
+
+
+def jobs_worker_lost(*, task_ids: list[str]) -> list[Job]:
+    """The worker running these tasks lost its database mid-task: their jobs' attempts saved
+    nothing (the work is one transaction, rolled back with the connection), so each is marked
+    stopped and run again as a new attempt, up to RETRIES_AFTER_WORKER_LOST times; after that
+    it stays failed with the usual "Try again"."""
+    retried = []
+    for job in Job.objects.filter(task_id__in=task_ids, status=JobStatus.RUNNING):
+        stopped = Job.objects.filter(
+            pk=job.pk, attempt=job.attempt, status=JobStatus.RUNNING
+        ).update(status=JobStatus.FAILED, message=STOPPED_TEXT, finished_at=timezone.now())
+        if stopped and job.attempt <= RETRIES_AFTER_WORKER_LOST:
+            logger.warning("Job %s lost its worker's database: trying again", job.pk)
+            retried.append(job_retry(job=job))
+    return retried
+
+
 def job_progress(*, job: Job, step: str, done: int) -> None:
     """Record which step the worker is on, in its own short write (outside the work's
     transaction), so the progress page can show it while the work runs."""

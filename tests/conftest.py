@@ -60,3 +60,14 @@ def officer(personas):
 @pytest.fixture
 def cabinet_member(personas):
     return personas[Role.CABINET]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a cached plan from another test's (rolled back)
+    database must never answer for this one's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

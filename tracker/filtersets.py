@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tracker.forms import govuk_style
 from tracker.tenancy import council_of
+from tracker.widgets import QuickSelect
 
 
 class CouncilScopedFilterSet(django_filters.FilterSet):
@@ -19,7 +20,7 @@ class CouncilScopedFilterSet(django_filters.FilterSet):
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        council = council_of(self.request.user) if self.request else None
+        self.council = council = council_of(self.request.user) if self.request else None
         for name, choices in self.council_choices.items():
             if name in self.filters:
                 self.filters[name].queryset = choices(council)
@@ -28,4 +29,21 @@ class CouncilScopedFilterSet(django_filters.FilterSet):
     def form(self):
         if not hasattr(self, "_form"):
             self._form = govuk_style(super().form)
+            self._council_options_fill(self._form)
         return self._form
+
+    def _council_options_fill(self, form) -> None:
+        """Give each long council-scoped <select> its options rendered once per council and
+        plan version (``options_cached``), not once per request."""
+        widgets = {
+            f"{type(self).__name__}.{name}": form.fields[name].widget
+            for name in self.council_choices
+            if name in form.fields and isinstance(form.fields[name].widget, QuickSelect)
+        }
+        rendered = self.options_cached({what: w.render_options for what, w in widgets.items()})
+        for what, widget in widgets.items():
+            widget.options_html = rendered[what]
+
+    def options_cached(self, renders: dict) -> dict:
+        """``{name: render()}`` for the filters' rendered options; subclasses may cache them."""
+        return {what: render() for what, render in renders.items()}

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "security.middleware.PrivateCacheMiddleware",
     "security.middleware.LoginAddressThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Its process_exception must see the view's exception before any other middleware's.
+    "tracker.db.RetryReadAfterDisconnectMiddleware",
     "axes.middleware.AxesMiddleware",  # must stay last
 ]
 
@@ -103,6 +105,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL through tracker/postgresql: a new connection waits up to DB_CONNECT_WAIT_SECONDS
+# for a restarting database rather than failing the page at once.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tracker.postgresql"
+DB_CONNECT_WAIT_SECONDS = env_int("DB_CONNECT_WAIT_SECONDS", 10)
+# Sessions in the database, saved again on a new connection if a restart cut the old one.
+SESSION_ENGINE = "tracker.sessions"
 # SQLite: every transaction takes the write lock when it begins, and waits up to 20 s for it,
 # so two people saving at once take turns instead of one getting "database is locked" (a
 # deferred transaction that read first cannot wait for the lock). WAL lets readers carry on.
@@ -187,6 +196,24 @@ SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 # What the app calls itself and whose branding it wears; a council deploying it sets these.
 SERVICE_NAME = env_str("SERVICE_NAME", "Peer Challenge Tracker")
 COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Sefton Council")
+
+# --- Cache (issue 16) -----------------------------------------------------------------------
+# The read of the plan per council and day is cached (actions/plan_cache.py); every write that
+# changes it moves the council's plan version on. Local memory in each process unless
+# CACHE_REDIS_URL points at a Redis shared by every web process; PLAN_CACHE_SECONDS=0 turns the
+# plan cache off.
+CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": CACHE_REDIS_URL, "KEY_PREFIX": "pct"}
+    }  # fmt: skip
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "pct", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    }  # fmt: skip
+PLAN_CACHE_SECONDS = env_int("PLAN_CACHE_SECONDS", 600)
 
 # --- Background tasks (issue 16) ------------------------------------------------------------
 # TASKS_BACKEND=database (default): tasks wait in a table of our own database and
