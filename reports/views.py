@@ -88,7 +88,8 @@ class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
                 created_by=self.request.user,
             )
         except ValidationError as exc:
-            if exc.code == "report_exists":  # also what the second of a double submit is told
+            code = getattr(exc, "code", None)  # a ValidationError of several fields has none
+            if code == "report_exists":  # also what the second of a double submit is told
                 existing = exc.params["report"]
                 form.add_error(
                     None,
@@ -99,7 +100,7 @@ class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
                         existing.period.quarter.label,
                     ),
                 )
-            elif exc.code == "defaults_incomplete":
+            elif code == "defaults_incomplete":
                 form.add_error(
                     None,
                     format_html(

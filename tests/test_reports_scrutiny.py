@@ -16,6 +16,7 @@ from accounts.choices import Role
 from reports import services
 from reports.choices import Audience
 from reports.models import CabinetReport
+from tests.factories import typed_date
 from tests.reports_plan import Q2, make_plan, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +111,9 @@ def test_the_web_form_offers_the_audience_and_the_pages_show_it(client, review, 
         {
             "audience": "scrutiny",
             "quarter": "2024-25-Q2",
-            "meeting_date": "2024-11-14",
             "reviews": [review.pk],
-        },
+        }
+        | typed_date("meeting_date", "2024-11-14"),
     )
     report = CabinetReport.objects.get()
     assert response.status_code == 302 and report.audience == Audience.SCRUTINY
