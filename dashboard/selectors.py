@@ -1,4 +1,5 @@
-"""Reads for the Cabinet and Scrutiny dashboard: one review's plan at a glance, in a fixed
+"""Reads for the Cabinet and Scrutiny dashboard: one review's plan, or the council's whole
+improvement plan (every review combined), at a glance, in a fixed
 number of queries whatever the number of actions."""
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class RecommendationRow:
 
 @dataclass
 class Dashboard:
-    review: Review
+    reviews: list[Review]  # one, or every review of the council's improvement plan combined
     quarter: FinancialQuarter
     figures: list[Figure]
     status_counts: list[tuple[ActionStatus, int, str]]
@@ -59,24 +60,45 @@ class Dashboard:
     page_key: str = ""  # the rendered page's cache key: the plan's, or a fresh one
     page_seconds: int = 0
 
+    @property
+    def is_combined(self) -> bool:
+        return len(self.reviews) > 1
 
-def dashboard_for(*, user, review: Review, today: dt.date) -> Dashboard:
-    """Headline figures, directions of travel and the three charts for ``review``, all read
-    from one ``plan_as_at`` of today (the status-by-quarter chart by the same rule). The same
-    for everyone who may see the review, so the whole of it, charts drawn, is cached with the
+    @property
+    def title(self) -> str:
+        return "All reviews" if self.is_combined else self.reviews[0].title
+
+    @property
+    def kind_label(self) -> str:
+        if self.is_combined:
+            return ", ".join(dict.fromkeys(r.get_kind_display() for r in self.reviews))
+        return self.reviews[0].get_kind_display()
+
+    @property
+    def review_query(self) -> str:
+        """The tables' filter for these reviews: one review, or none (every review)."""
+        return "" if self.is_combined else f"review={self.reviews[0].pk}"
+
+
+def dashboard_for(*, user, reviews: list[Review], today: dt.date) -> Dashboard:
+    """Headline figures, directions of travel and the three charts for ``reviews`` (one, or
+    every review of the council's improvement plan combined), all read from one
+    ``plan_as_at`` of today (the status-by-quarter chart by the same rule). The same for
+    everyone who may see the reviews, so the whole of it, charts drawn, is cached with the
     plan (``actions.plan_cache``) until a write changes the council's plan."""
-    key = plan_key("dashboard", reviews=[review], day=today, previous_day=None)
-    dashboard = cached_value(key, lambda: _dashboard_read(review=review, today=today))
+    key = plan_key("dashboard", reviews=reviews, day=today, previous_day=None)
+    dashboard = cached_value(key, lambda: _dashboard_read(reviews=reviews, today=today))
     # The page's own rendering of it is cached under the same key (templates: {% cache %}).
     dashboard.page_key = key or uuid.uuid4().hex
     dashboard.page_seconds = settings.PLAN_CACHE_SECONDS if key else 0
     return dashboard
 
 
-def _dashboard_read(*, review: Review, today: dt.date) -> Dashboard:
+def _dashboard_read(*, reviews: list[Review], today: dt.date) -> Dashboard:
     quarter = FinancialQuarter.containing(today)
-    plan = plan_as_at(reviews=[review], day=today)
-    base = {"review": review.pk}
+    plan = plan_as_at(reviews=reviews, day=today)
+    # Drill-downs filter the tables by the review, or by none when every review is combined.
+    base = {"review": reviews[0].pk} if len(reviews) == 1 else {}
     status_counts = [
         (status, count, actions_url(**base, status=status.value))
         for status, count in plan.status_counts.items()
@@ -94,7 +116,7 @@ def _dashboard_read(*, review: Review, today: dt.date) -> Dashboard:
     suggestions = sum(r.kind == RecommendationKind.SUGGESTION for r in plan.recommendations)
     figures = [
         Figure("Recommendations", str(len(plan.recommendations) - suggestions),
-               reverse("reviews:recommendation_list") + f"?review={review.pk}",
+               reverse("reviews:recommendation_list") + f"?{urlencode(base)}",
                f"and {suggestions} peer suggestion{pluralize(suggestions)}" if suggestions else ""),
         Figure("Actions", str(len(plan.actions)), actions_url(**base),
                f"{later} more start{'s' if later == 1 else ''} later" if later else ""),
@@ -125,7 +147,7 @@ def _dashboard_read(*, review: Review, today: dt.date) -> Dashboard:
     ]  # fmt: skip
     recommendations = {
         r.pk: r
-        for r in Recommendation.objects.filter(review=review).select_related(
+        for r in Recommendation.objects.filter(review__in=reviews).select_related(
             "review", "theme", "lead_member", "lead_officer"
         )
     }
@@ -135,7 +157,7 @@ def _dashboard_read(*, review: Review, today: dt.date) -> Dashboard:
     ]
     is_suggestion = {r.pk: r.kind == RecommendationKind.SUGGESTION for r in plan.recommendations}
     return Dashboard(
-        review=review,
+        reviews=list(reviews),
         quarter=quarter,
         figures=figures,
         status_counts=status_counts,
@@ -144,20 +166,25 @@ def _dashboard_read(*, review: Review, today: dt.date) -> Dashboard:
         recommendations=[row for row in rows if not is_suggestion[row.recommendation.pk]],
         suggestions=[row for row in rows if is_suggestion[row.recommendation.pk]],
         charts=[
-            _rag_by_theme_chart(plan, review, base),
-            _status_chart(review, quarter, today, base),
+            _rag_by_theme_chart(plan, reviews, base),
+            _status_chart(reviews, quarter, today, base),
             _timeline_chart(plan, quarter, today),
         ],
         has_sample=plan.is_sample,
     )
 
 
-def _rag_by_theme_chart(plan: PlanProgress, review, base) -> Chart:
-    theme_ids = {t.title: t.pk for t in review.themes.all()}
+def _rag_by_theme_chart(plan: PlanProgress, reviews, base) -> Chart:
+    by_title: dict[str, list[int]] = {}
+    for review in reviews:
+        for theme in review.themes.all():
+            by_title.setdefault(theme.title, []).append(theme.pk)
     rows = plan.rag_by_theme
 
     def link(index, rag):
-        return actions_url(**base, theme=theme_ids.get(rows[index][0]), rag=rag)
+        # A theme title two reviews share names no one theme: drill down by RAG alone.
+        ids = by_title.get(rows[index][0], [])
+        return actions_url(**base, theme=ids[0] if len(ids) == 1 else None, rag=rag)
 
     return rag_by_theme(
         [(theme, {rag.value: n for rag, n in counts.items() if n}) for theme, counts in rows],
@@ -165,9 +192,9 @@ def _rag_by_theme_chart(plan: PlanProgress, review, base) -> Chart:
     )
 
 
-def _status_chart(review, quarter, today, base) -> Chart:
+def _status_chart(reviews, quarter, today, base) -> Chart:
     quarters = quarter.last(4)
-    counts = status_counts_by_quarter(reviews=[review], quarters=quarters, today=today)
+    counts = status_counts_by_quarter(reviews=reviews, quarters=quarters, today=today)
     rows = [(q.label, {s.value: n for s, n in by_status.items()}) for q, by_status in counts]
 
     def link(index, status):

@@ -11,6 +11,7 @@ from reviews.models import Review
 from tracker.tenancy import council_of
 
 ReviewOption = namedtuple("ReviewOption", "pk slug title kind")
+ALL_REVIEWS = "all"  # ?review=all: every review of the council's improvement plan combined
 
 
 def _review_options(user) -> tuple[tuple[ReviewOption, ...], str]:
@@ -27,7 +28,9 @@ def _review_options(user) -> tuple[tuple[ReviewOption, ...], str]:
 
 class DashboardView(TemplateView):
     """Cabinet and Scrutiny's view of one review's plan (the latest CPC unless ?review= picks
-    another): headline figures, direction of travel and charts, each drilling down."""
+    another), or of every review combined (?review=all: councils answer a peer challenge, a
+    CIPFA review and their auditors in one improvement plan): headline figures, direction of
+    travel and charts, each drilling down."""
 
     template_name = "dashboard/dashboard.html"
 
@@ -42,23 +45,32 @@ class DashboardView(TemplateView):
         )["dashboard-reviews"]
         reviews, review_ids = picker
         slug = self.request.GET.get("review")
-        if slug:
-            chosen = next((r for r in reviews if r.slug == slug), None)
-            if chosen is None:
+        if slug == ALL_REVIEWS:
+            chosen = list(reviews)
+        elif slug:
+            chosen = [r for r in reviews if r.slug == slug]
+            if not chosen:
                 raise Http404("No such review")
         else:
             cpcs = [r for r in reviews if r.kind == ReviewKind.CPC]
-            chosen = cpcs[0] if cpcs else (reviews[0] if reviews else None)
-        review = Review.objects.select_related("council").get(pk=chosen.pk) if chosen else None
+            chosen = cpcs[:1] or list(reviews[:1])
+        chosen_reviews = list(
+            Review.objects.select_related("council")
+            .filter(pk__in=[r.pk for r in chosen])
+            .order_by("-onsite_start")
+        )
         dashboard = (
-            dashboard_for(user=self.request.user, review=review, today=timezone.localdate())
-            if review
+            dashboard_for(user=user, reviews=chosen_reviews, today=timezone.localdate())
+            if chosen_reviews
             else None
         )
         return super().get_context_data(
             reviews=reviews,
             review_ids=review_ids,
-            review=review,
+            chosen=ALL_REVIEWS
+            if dashboard and dashboard.is_combined
+            else (slug or (chosen_reviews[0].slug if chosen_reviews else "")),
+            all_reviews=ALL_REVIEWS,
             dashboard=dashboard,
             show_sample_banner=bool(dashboard and dashboard.has_sample),
             **kwargs,

@@ -40,7 +40,7 @@ def test_it_counts_the_headline_figures_of_the_review(plan, cabinet_member):
     update(stale, dt.date(2026, 9, 1), "on_track")
     MilestoneFactory(action=actions[1], due_date=dt.date(2026, 10, 1),
                      completed_on=dt.date(2026, 9, 30))  # fmt: skip
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     seen = figures(board)
     assert seen["Recommendations"].value == "2"
     assert seen["Actions"].value == "4"
@@ -55,7 +55,7 @@ def test_it_counts_the_headline_figures_of_the_review(plan, cabinet_member):
 
 def test_direction_of_travel_compares_with_the_previous_quarter_end(plan, cabinet_member):
     review, _actions = plan
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     directions = dict(board.directions)
     # On track at 30 September for all; one in each recommendation is now at risk.
     assert directions[Direction.WORSENED] == 2 and directions[Direction.UNCHANGED] == 2
@@ -69,7 +69,7 @@ def test_an_action_with_no_update_this_quarter_keeps_its_direction_unchanged(
     review, actions = plan_build(council=council, size=1, today=TODAY)
     for action in actions:
         action.updates.filter(recorded_at__month=11).delete()
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     assert dict(board.directions)[Direction.UNCHANGED] == 2
     assert figures(board)["No update this quarter"].value == "2"
 
@@ -87,7 +87,7 @@ def test_every_headline_figure_drills_down_to_the_matching_actions(
     stale = actions[0]
     stale.updates.filter(recorded_at__month=11).delete()
     client.force_login(cabinet_member)
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     seen = figures(board)
     assert {a.reference for a in drill(client, seen["No update this quarter"].url)} == {
         stale.reference
@@ -101,7 +101,7 @@ def test_every_headline_figure_drills_down_to_the_matching_actions(
 def test_a_chart_segment_leads_to_the_filtered_table(client, clock, plan, cabinet_member):
     review, _ = plan
     client.force_login(cabinet_member)
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     rag_chart = board.charts[0]
     amber_link = rag_chart.links[1][2]  # second theme, Amber column
     assert f"theme={review.themes.get(number=2).pk}" in amber_link
@@ -169,7 +169,7 @@ def test_actions_worsened_links_to_the_actions_table_filtered_by_direction(
         reverse("actions:action_list"), {"review": review.pk, "direction": "worsened"}
     )
     worsened = {row.record.pk for row in listed.context["table"].rows}
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     assert len(worsened) == dict(board.directions)[Direction.WORSENED] == 2
     assert all(ActionStatus(a.status) == ActionStatus.AT_RISK for a in actions if a.pk in worsened)
 
@@ -186,7 +186,7 @@ def test_peer_suggestions_are_shown_apart_from_the_recommendations(
         title="Share the budget with residents early",
     )  # fmt: skip
     ActionFactory(recommendation=suggestion, start_date=dt.date(2026, 4, 1))
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     seen = figures(board)
     assert (seen["Recommendations"].value, seen["Recommendations"].hint) == (
         "2",

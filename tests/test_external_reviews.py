@@ -61,7 +61,7 @@ def test_each_kind_has_the_same_pages_as_a_peer_review(client, council, cabinet_
     assert client.get(rec.get_absolute_url()).status_code == 200
     dashboard = client.get(reverse("dashboard:dashboard") + f"?review={review.slug}")
     assert dashboard.status_code == 200
-    assert dashboard.context["review"] == review
+    assert dashboard.context["dashboard"].reviews == [review]
 
 
 def test_the_recommendation_table_lists_every_review_at_once(client, combined, cabinet_member):
@@ -85,3 +85,22 @@ def test_one_cabinet_report_covers_a_peer_challenge_and_a_cipfa_review(council, 
     assert "Rebuild the reserves strategy" in html
     assert "Chartered Institute of Public Finance and Accountancy (CIPFA) carried out" in html
     assert "Local Government Association (LGA) carried out the Corporate Peer Challenge" in html
+
+
+def test_the_dashboard_shows_every_review_of_the_plan_at_once(client, combined, cabinet_member):
+    """Councils answer a peer challenge and a CIPFA review in one improvement plan: the
+    dashboard can show them combined, each recommendation named with its review."""
+    cpc, cipfa = combined
+    client.force_login(cabinet_member)
+    one = client.get(reverse("dashboard:dashboard") + f"?review={cpc.slug}").context["dashboard"]
+    page = client.get(reverse("dashboard:dashboard") + "?review=all")
+    both = page.context["dashboard"]
+    assert set(both.reviews) == {cpc, cipfa} and both.title == "All reviews"
+    figures = {f.label: f for f in both.figures}
+    assert int(figures["Actions"].value) == int(
+        {f.label: f for f in one.figures}["Actions"].value
+    ) + 1  # the CIPFA review's action is counted too
+    assert "review=" not in figures["Actions"].url  # drills down to every review
+    html = page.content.decode()
+    assert "All reviews, combined" in html and cipfa.title in html
+    assert "Rebuild the reserves strategy" in html

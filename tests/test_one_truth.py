@@ -44,7 +44,7 @@ def test_an_action_that_starts_next_year_counts_nowhere_yet(review, cabinet_memb
         start_date=dt.date(2027, 6, 1),
         target_date=dt.date(2028, 3, 31),
     )
-    board = dashboard_for(user=cabinet_member, review=review, today=TODAY)
+    board = dashboard_for(user=cabinet_member, reviews=[review], today=TODAY)
     headline = {status: count for status, count, _ in board.status_counts}
     assert headline[ActionStatus.NOT_STARTED] == 0
     this_quarter = board.charts[1].rows[-1]  # status by quarter: the current quarter's row

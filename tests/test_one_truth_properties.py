@@ -115,7 +115,7 @@ def test_every_view_of_the_plan_on_a_day_agrees(
 
 def check_agreement(review, user, client):
     plan = plan_as_at(reviews=[review], day=DAY)
-    board = dashboard_for(user=user, review=review, today=DAY)
+    board = dashboard_for(user=user, reviews=[review], today=DAY)
     dashboard_counts = {status: n for status, n, _ in board.status_counts}
     assert dashboard_counts == plan.status_counts
 
