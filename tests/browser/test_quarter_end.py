@@ -284,7 +284,7 @@ def test_pages_behind_forms_fit_and_pass_axe_at_both_widths(demo_data, new_page,
     assert page.console_errors == []
 
 
-def test_a_report_s_html_preview_does_not_scroll_sideways_on_a_phone(
+def test_a_report_s_html_preview_fits_a_phone_and_passes_axe(
     demo_data, new_page, live_server
 ):
     from reports import services
@@ -304,3 +304,9 @@ def test_a_report_s_html_preview_does_not_scroll_sideways_on_a_phone(
     assert "Action Plan Progress" in page.content()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE, f"the preview is {width} px wide at {PHONE} px"
+    # The preview is reached only through the report's page (a form's result): checked here.
+    assert axe_violations(page) == [], "report preview at 375 px"
+    wide = new_page(width=1280)
+    wide.sign_in("performance")
+    wide.goto(f"{live_server.url}/reports/{report.pk}/preview/")
+    assert axe_violations(wide) == [], "report preview at 1280 px"
