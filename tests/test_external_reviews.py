@@ -97,9 +97,9 @@ def test_the_dashboard_shows_every_review_of_the_plan_at_once(client, combined, 
     both = page.context["dashboard"]
     assert set(both.reviews) == {cpc, cipfa} and both.title == "All reviews"
     figures = {f.label: f for f in both.figures}
-    assert int(figures["Actions"].value) == int(
-        {f.label: f for f in one.figures}["Actions"].value
-    ) + 1  # the CIPFA review's action is counted too
+    assert (
+        int(figures["Actions"].value) == int({f.label: f for f in one.figures}["Actions"].value) + 1
+    )  # the CIPFA review's action is counted too
     assert "review=" not in figures["Actions"].url  # drills down to every review
     html = page.content.decode()
     assert "All reviews, combined" in html and cipfa.title in html

@@ -284,9 +284,7 @@ def test_pages_behind_forms_fit_and_pass_axe_at_both_widths(demo_data, new_page,
     assert page.console_errors == []
 
 
-def test_a_report_s_html_preview_fits_a_phone_and_passes_axe(
-    demo_data, new_page, live_server
-):
+def test_a_report_s_html_preview_fits_a_phone_and_passes_axe(demo_data, new_page, live_server):
     from reports import services
     from reviews.models import Review
     from tracker.quarters import FinancialQuarter
