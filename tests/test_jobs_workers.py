@@ -105,3 +105,20 @@ def test_an_rq_worker_on_redis_generates_the_report(client, report, personas, re
     worker.work(burst=True)
 
     assert_done(client, job, report)
+
+
+def test_the_task_worker_gives_way_to_pages(monkeypatch, settings):
+    """A PDF render on the worker runs at a lower CPU priority than the web server, so people
+    reading pages at quarter end are answered first."""
+    from django.core.management import CommandError, call_command
+
+    calls = []
+    monkeypatch.setattr("os.nice", calls.append)
+    settings.TASKS_BACKEND = "immediate"  # stops right after the priority is set
+    with pytest.raises(CommandError):
+        call_command("task_worker", "--batch")
+    assert calls == [10]
+    settings.TASK_WORKER_NICENESS = 0
+    with pytest.raises(CommandError):
+        call_command("task_worker", "--batch")
+    assert calls == [10]

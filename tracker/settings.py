@@ -221,6 +221,9 @@ PLAN_CACHE_SECONDS = env_int("PLAN_CACHE_SECONDS", 600)
 # Redis (REDIS_URL) and RQ workers on any number of hosts run them. TASKS_BACKEND=immediate runs
 # each task inside the request that asks for it (the tests, and a quick look without a worker).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+# A task worker runs at this much lower CPU priority (Unix nice) than the web server, so that at
+# quarter end a PDF render waits for people's pages rather than the other way round; 0 keeps it.
+TASK_WORKER_NICENESS = env_int("TASK_WORKER_NICENESS", 10)
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",

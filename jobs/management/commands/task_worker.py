@@ -1,7 +1,16 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.crypto import get_random_string
+
+
+def yield_to_pages() -> None:
+    """Heavy work (PDF renders, imports) gives way to the web server on a shared machine: the
+    worker and the render processes it forks run at a lower CPU priority."""
+    if settings.TASK_WORKER_NICENESS > 0 and hasattr(os, "nice"):
+        os.nice(settings.TASK_WORKER_NICENESS)
 
 
 class Command(BaseCommand):
@@ -18,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
 
     def handle(self, *args, batch, interval, **options):
+        yield_to_pages()
         backend = settings.TASKS_BACKEND
         if backend == "database":
             from jobs.worker import ResilientWorker
