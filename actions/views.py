@@ -62,6 +62,7 @@ from jobs.views import job_redirect
 from reviews import selectors as review_selectors
 from reviews.models import Recommendation, Review, council_of
 from tracker.exports import SafeExportMixin
+from tracker.forms import add_validation_errors
 from tracker.people import display_name
 from tracker.quarters import FinancialQuarter
 
@@ -186,9 +187,7 @@ class ActionEditMixin:
         except EditConflict as error:
             return self.conflict(form, error)
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
+            add_validation_errors(form, error)
             return self.form_invalid(form)
         return None
 
@@ -838,9 +837,7 @@ class _CloseView(PerformanceTeamRequiredMixin, FormView):
                 by=self.request.user,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_validation_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,

@@ -302,43 +302,37 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
 
 
-def stop_postgres() -> None:
+def _pg_ctlcluster(*action: str) -> None:
     version = sorted(os.listdir("/etc/postgresql"))[0]
     subprocess.run(  # noqa: S603
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop", "-m", "fast"],  # noqa: S607
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", *action],  # noqa: S607
         check=True,
         capture_output=True,
     )
+
+
+def _wait_for_postgres() -> None:
+    for _ in range(60):
+        if pg_ready():
+            return
+        time.sleep(0.5)
+    raise RuntimeError("PostgreSQL did not come back")
+
+
+def stop_postgres() -> None:
+    _pg_ctlcluster("stop", "-m", "fast")
 
 
 def restart_postgres() -> None:
     """``pg_ctlcluster ... restart`` (fast shutdown: open connections are cut), as an upgrade
     or a failover would; returns once it accepts connections again."""
-    version = sorted(os.listdir("/etc/postgresql"))[0]
-    subprocess.run(  # noqa: S603
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    )
-    for _ in range(60):
-        if pg_ready():
-            return
-        time.sleep(0.5)
-    raise RuntimeError("PostgreSQL did not come back")
+    _pg_ctlcluster("restart")
+    _wait_for_postgres()
 
 
 def start_postgres() -> None:
-    version = sorted(os.listdir("/etc/postgresql"))[0]
-    subprocess.run(  # noqa: S603
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    )
-    for _ in range(60):
-        if pg_ready():
-            return
-        time.sleep(0.5)
-    raise RuntimeError("PostgreSQL did not come back")
+    _pg_ctlcluster("start")
+    _wait_for_postgres()
 
 
 def prepare_database(

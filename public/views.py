@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 
 from public.selectors import issued_reports, published_reviews, publishing_council
 from reports.models import CabinetReport
+from tracker.downloads import DOCX, PDF, attachment
 from tracker.exports import neutralise
 
 MAX_AGE = 15 * 60  # a newly issued report is public within a quarter of an hour
@@ -171,17 +172,10 @@ def _issued(council_slug: str, pk: int, field: str):
 @login_not_required
 def report_pdf(request, council_slug, pk):
     report, content = _issued(council_slug, pk, "pdf")
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.pdf_filename}"'
-    return _public(response)
+    return _public(attachment(content, filename=report.pdf_filename, content_type=PDF))
 
 
 @login_not_required
 def report_docx(request, council_slug, pk):
     report, content = _issued(council_slug, pk, "docx")
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{report.docx_filename}"'
-    return _public(response)
+    return _public(attachment(content, filename=report.docx_filename, content_type=DOCX))

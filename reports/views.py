@@ -32,6 +32,8 @@ from reports.pdf import RenderError
 from reports.rendering import report_html
 from reports.tables import CabinetReportTable
 from reviews.models import council_of
+from tracker.downloads import DOCX, PDF, attachment
+from tracker.forms import add_validation_errors
 
 
 class ReportMixin:
@@ -112,20 +114,12 @@ class CabinetReportCreateView(PerformanceTeamRequiredMixin, FormView):
                     ),
                 )
             else:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request, "Draft report started. Check the front sheet, then preview it."
         )
         return redirect(report)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class CabinetReportDetailView(ReportMixin, DetailView):
@@ -176,7 +170,7 @@ class CabinetReportUpdateView(PerformanceTeamRequiredMixin, ReportMixin, FormVie
         try:
             services.cabinet_report_update(report=self.report, **fields)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Front sheet saved. Generate the PDF again to include it.")
         return redirect(self.report)
@@ -311,11 +305,7 @@ class CabinetReportDocxDownloadView(ReportMixin, View):
         docx = CabinetReport.objects.filter(pk=report.pk).values_list("docx", flat=True).first()
         if not docx:
             raise Http404("This report has no Word version yet.")
-        response = HttpResponse(
-            bytes(docx),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{report.docx_filename}"'
+        response = attachment(bytes(docx), filename=report.docx_filename, content_type=DOCX)
         response["Cache-Control"] = "private, no-store"
         return response
 
@@ -327,8 +317,6 @@ class CabinetReportDownloadView(ReportMixin, View):
         report = self.get_report()
         if not report.has_pdf:
             raise Http404("This report has no PDF yet.")
-        response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report.pdf_filename}"'
-        response["Content-Length"] = str(len(report.pdf))
+        response = attachment(bytes(report.pdf), filename=report.pdf_filename, content_type=PDF)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -23,8 +23,8 @@ from statements.forms import StatementCreateForm, StatementSectionsForm
 from statements.models import PositionStatement
 from statements.pack import pack_evidence
 from statements.rendering import statement_html
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from tracker.downloads import DOCX, PDF, attachment
+from tracker.forms import add_validation_errors
 
 
 class StatementMixin(PerformanceTeamRequiredMixin):
@@ -37,14 +37,6 @@ class StatementMixin(PerformanceTeamRequiredMixin):
         if not self.with_files:
             statements = statements.defer("pdf", "docx")
         return get_object_or_404(statements, pk=self.kwargs["pk"])
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class StatementListView(PerformanceTeamRequiredMixin, TemplateView):
@@ -103,7 +95,7 @@ class StatementCreateView(PerformanceTeamRequiredMixin, FormView):
                     ),
                 )
             else:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -154,7 +146,7 @@ class StatementUpdateView(StatementMixin, FormView):
                 statement=self.statement, title=form.cleaned_data["title"], texts=form.texts()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Statement saved. Export it again to include the changes.")
         return redirect(self.statement)
@@ -254,9 +246,7 @@ class StatementDownloadView(StatementMixin, View):
         statement = self.get_statement()
         if not statement.has_pdf:
             raise Http404("This statement has not been exported yet.")
-        response = HttpResponse(bytes(statement.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{statement.pdf_filename}"'
-        return response
+        return attachment(bytes(statement.pdf), filename=statement.pdf_filename, content_type=PDF)
 
 
 class StatementDocxDownloadView(StatementMixin, View):
@@ -266,9 +256,9 @@ class StatementDocxDownloadView(StatementMixin, View):
         statement = self.get_statement()
         if not statement.docx:
             raise Http404("This statement has not been exported yet.")
-        response = HttpResponse(bytes(statement.docx), content_type=DOCX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{statement.docx_filename}"'
-        return response
+        return attachment(
+            bytes(statement.docx), filename=statement.docx_filename, content_type=DOCX
+        )
 
 
 class EvidencePackDownloadView(StatementMixin, View):

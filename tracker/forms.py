@@ -4,6 +4,7 @@ the one place typed text has its control characters normalised (``tracker.text``
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -35,6 +36,16 @@ def normalise_typed_text(field: forms.Field) -> forms.Field:
 
         field.to_python = normalised
     return field
+
+
+def add_validation_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's refusal on the form that asked for it: each message on its field, or above
+    the form when it names no field of this form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class NormalisedTextMixin:
