@@ -70,6 +70,7 @@ class PublishedReport:
     version: int
     as_at: dt.date
     issued_on: dt.date
+    audience: str
     meeting_date: dt.date
 
 
@@ -152,7 +153,8 @@ def published_reviews(*, council: Council, reports: list[CabinetReport]) -> list
             version=report.version,
             as_at=snapshot.as_at,
             issued_on=report.issued_at.date(),
-            meeting_date=report.period.meeting_date,
+            audience=report.get_audience_display(),
+            meeting_date=report.meeting_date,
         )
         result.append(
             PublishedReview(review.slug, review.title, review.get_kind_display(), published, rows)

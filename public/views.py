@@ -133,7 +133,8 @@ def published_plan_json(request, council_slug):
                 "quarter": report.period.quarter_slug,
                 "version": report.version,
                 "issued_on": report.issued_at.date().isoformat(),
-                "meeting_date": report.period.meeting_date.isoformat(),
+                "audience": report.audience,
+                "meeting_date": report.meeting_date.isoformat(),
                 "reviews": [review.slug for review in report.reviews.all()],
                 "replaced_by_version": report.replaced_by_version,
                 "pdf": request.build_absolute_uri(

@@ -11,7 +11,7 @@ class ReportSettingsAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["quarter_slug", "council", "meeting_date"]
+    list_display = ["quarter_slug", "council", "meeting_date", "scrutiny_meeting_date"]
     readonly_fields = ["start", "end"]
 
     def has_change_permission(self, request, obj=None):

@@ -27,3 +27,11 @@ class Audience(models.TextChoices):
     @property
     def slug(self) -> str:
         return self.value
+
+    @property
+    def meeting(self) -> str:
+        """The meeting the report goes to, as a label: "Date of the Cabinet meeting"."""
+        return {
+            "cabinet": "Cabinet meeting",
+            "scrutiny": "Overview and Scrutiny Committee meeting",
+        }[self.value]

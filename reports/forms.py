@@ -36,10 +36,11 @@ class CabinetReportCreateForm(NormalisedTextMixin, forms.Form):
         },
     )
     meeting_date = GovukDateField(
-        label="Date of the Cabinet meeting",
-        noun="Date of the Cabinet meeting",
-        help_text="It must come after the quarter ends. Not needed if the quarter already has "
-        "one. For example, 14 11 2024.",
+        label="Date of the meeting",
+        noun="Date of the meeting",
+        help_text="The Cabinet or Committee meeting the report goes to. It must come after the "
+        "quarter ends. Not needed if that meeting's date is already set for the quarter. For "
+        "example, 14 11 2024.",
         required=False,
     )
     reviews = forms.ModelMultipleChoiceField(
@@ -131,11 +132,7 @@ class CabinetReportForm(NormalisedTextMixin, forms.ModelForm):
     """The front sheet of a draft, in the order the report prints it, with the date of the
     meeting it goes to (kept on the quarter's reporting period)."""
 
-    meeting_date = GovukDateField(
-        label="Date of the Cabinet meeting",
-        noun="Date of the Cabinet meeting",
-        help_text="It must come after the quarter ends. For example, 14 11 2024.",
-    )
+    meeting_date = GovukDateField()  # named for the report's own meeting in __init__
 
     class Meta:
         model = CabinetReport
@@ -156,8 +153,14 @@ class CabinetReportForm(NormalisedTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.supersedes_id:
             del self.fields["correction_note"]
+        meeting = self.instance.audience_choice.meeting
+        self.fields["meeting_date"] = GovukDateField(
+            label=f"Date of the {meeting}",
+            noun=f"Date of the {meeting}",
+            help_text="It must come after the quarter ends. For example, 14 11 2024.",
+        )
         if self.instance.pk:
-            self.initial.setdefault("meeting_date", self.instance.period.meeting_date)
+            self.initial.setdefault("meeting_date", self.instance.meeting_date)
         _short_textareas(self)
 
 

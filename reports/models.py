@@ -220,15 +220,26 @@ class ReportingPeriodQuerySet(models.QuerySet):
 
 
 class ReportingPeriod(models.Model):
-    """A quarter of the financial year and the Cabinet meeting its progress report goes to."""
+    """A quarter of the financial year and the meetings its progress reports go to: Cabinet's,
+    and the Overview and Scrutiny Committee's, which usually sits on another day. Each date is
+    set when the first report to that meeting is started."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="reporting_periods")
     quarter_slug = models.CharField(max_length=10, help_text="Such as 2024-25-Q1.")
     start = models.DateField(editable=False)
     end = models.DateField(editable=False)
-    meeting_date = models.DateField("date of Cabinet meeting")
+    meeting_date = models.DateField("date of Cabinet meeting", null=True, blank=True)
+    scrutiny_meeting_date = models.DateField(
+        "date of Overview and Scrutiny Committee meeting", null=True, blank=True
+    )
 
     objects = ReportingPeriodQuerySet.as_manager()
+
+    # Which field holds the date of each audience's meeting.
+    MEETING_DATE_FIELDS = {
+        Audience.CABINET: "meeting_date",
+        Audience.SCRUTINY: "scrutiny_meeting_date",
+    }
 
     class Meta:
         ordering = ["council", "-start"]
@@ -241,17 +252,33 @@ class ReportingPeriod(models.Model):
                 condition=Q(end__gt=F("start")), name="%(app_label)s_%(class)s_dates_in_order"
             ),
             models.CheckConstraint(
-                condition=Q(meeting_date__gt=F("end")),
+                condition=Q(meeting_date__isnull=True) | Q(meeting_date__gt=F("end")),
                 name="%(app_label)s_%(class)s_meeting_after_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(scrutiny_meeting_date__isnull=True)
+                | Q(scrutiny_meeting_date__gt=F("end")),
+                name="%(app_label)s_%(class)s_scrutiny_meeting_after_quarter",
             ),
         ]
 
     def __str__(self):
-        return f"{self.quarter.label} (Cabinet {self.meeting_date:%-d %B %Y})"
+        meetings = [
+            f"{audience.label} {date:%-d %B %Y}"
+            for audience in Audience
+            if (date := self.meeting_date_for(audience))
+        ]
+        return f"{self.quarter.label} ({', '.join(meetings)})" if meetings else self.quarter.label
 
     @property
     def quarter(self) -> FinancialQuarter:
         return FinancialQuarter.parse(self.quarter_slug)
+
+    def meeting_date_for(self, audience: Audience) -> dt.date | None:
+        return getattr(self, self.MEETING_DATE_FIELDS[Audience(audience)])
+
+    def set_meeting_date(self, audience: Audience, date: dt.date) -> None:
+        setattr(self, self.MEETING_DATE_FIELDS[Audience(audience)], date)
 
 
 class CabinetReportQuerySet(models.QuerySet):
@@ -429,4 +456,5 @@ class CabinetReport(FrontSheet):
 
     @property
     def meeting_date(self) -> dt.date:
-        return self.period.meeting_date
+        """The date of the meeting this report goes to: Cabinet's or the Committee's."""
+        return self.period.meeting_date_for(self.audience)

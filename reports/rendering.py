@@ -215,7 +215,7 @@ def front_sheet_of(report) -> dict:
         "attention_narrative": report.attention_narrative,
         "difference_narrative": report.difference_narrative,
         "correction_note": report.correction_note,
-        "meeting_date": report.period.meeting_date,
+        "meeting_date": report.meeting_date,
         # Who it goes to, and how its text names them ("Matters for the Committee's attention").
         "audience": report.get_audience_display(),
         "audience_body": report.audience_choice.body,

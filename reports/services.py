@@ -179,7 +179,9 @@ def cabinet_report_create(
     if any(review.council_id != council.pk for review in reviews):
         raise ValidationError({"reviews": "Choose the council's own reviews."})
     council_lock(council)  # a double submit waits here, then finds the first one's report
-    period = _period_ensure(council=council, quarter=quarter, meeting_date=meeting_date)
+    period = _period_ensure(
+        council=council, quarter=quarter, audience=audience, meeting_date=meeting_date
+    )
     existing = period.reports.filter(audience=audience)
     if existing.exists():
         raise ValidationError(
@@ -205,29 +207,37 @@ def cabinet_report_create(
 
 
 def _period_ensure(
-    *, council: Council, quarter: FinancialQuarter, meeting_date: dt.date | None
+    *,
+    council: Council,
+    quarter: FinancialQuarter,
+    audience: Audience,
+    meeting_date: dt.date | None,
 ) -> ReportingPeriod:
+    """The quarter's reporting period, with the date of the audience's meeting set or changed;
+    a date is never changed once a report to that meeting has been issued."""
+    audience = Audience(audience)
     period = ReportingPeriod.objects.filter(council=council, quarter_slug=quarter.slug).first()
     if period is None:
-        if meeting_date is None:
-            raise ValidationError({"meeting_date": "Enter the date of the Cabinet meeting."})
         period = ReportingPeriod(
-            council=council,
-            quarter_slug=quarter.slug,
-            start=quarter.start,
-            end=quarter.end,
-            meeting_date=meeting_date,
+            council=council, quarter_slug=quarter.slug, start=quarter.start, end=quarter.end
         )
-    elif meeting_date and meeting_date != period.meeting_date:
-        if period.reports.filter(status=ReportStatus.ISSUED).exists():
+    current = period.meeting_date_for(audience)
+    if meeting_date and meeting_date != current:
+        if period.pk and period.reports.filter(audience=audience).issued().exists():
             raise ValidationError(
-                {"meeting_date": "A report for this quarter has been issued for its meeting."}
+                {
+                    "meeting_date": f"A report for this quarter has been issued for the "
+                    f"{audience.meeting} on {current:%-d %B %Y}."
+                }
             )
-        period.meeting_date = meeting_date
-    if period.meeting_date <= quarter.end:
+        period.set_meeting_date(audience, meeting_date)
+    date = period.meeting_date_for(audience)
+    if date is None:
+        raise ValidationError({"meeting_date": f"Enter the date of the {audience.meeting}."})
+    if date <= quarter.end:
         raise ValidationError(
             {
-                "meeting_date": "The Cabinet meeting must be after the quarter ends "
+                "meeting_date": f"The {audience.meeting} must be after the quarter ends "
                 f"({quarter.end:%-d %B %Y})."
             }
         )
@@ -259,10 +269,13 @@ def cabinet_report_update(
     for name, value in fields.items():
         setattr(report, name, value)
     report.full_clean(exclude=["reviews"])
-    if meeting_date is not None and meeting_date != report.period.meeting_date:
+    if meeting_date is not None and meeting_date != report.meeting_date:
         # The date belongs to the quarter's period; _period_ensure refuses it once issued.
         report.period = _period_ensure(
-            council=report.council, quarter=report.period.quarter, meeting_date=meeting_date
+            council=report.council,
+            quarter=report.period.quarter,
+            audience=report.audience,
+            meeting_date=meeting_date,
         )
     _pdf_discard(report)
     report.save()

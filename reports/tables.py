@@ -16,7 +16,10 @@ class CabinetReportTable(tables.Table):
     )
     audience = tables.Column(verbose_name="For")
     meeting_date = tables.DateColumn(
-        accessor="period__meeting_date", format="j M Y", verbose_name="Cabinet meeting"
+        accessor="meeting_date",  # the report's own meeting: Cabinet's or the Committee's
+        order_by=("period__meeting_date", "period__scrutiny_meeting_date"),
+        format="j M Y",
+        verbose_name="Meeting",
     )
     status = tables.Column()
     issued_at = tables.DateColumn(format="j M Y", verbose_name="Issued")

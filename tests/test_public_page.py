@@ -175,3 +175,25 @@ def test_the_demo_council_publishes_and_loading_twice_changes_nothing(transactio
         call_command("load_demo", stdout=io.StringIO())
     assert list(Council.objects.values()) == first
     assert Council.objects.get(short_name="Sefton").publishes_progress
+
+
+def test_a_scrutiny_report_is_listed_with_the_committees_meeting(
+    client, published, council, personas
+):
+    review, _, _ = published
+    perf = personas[Role.PERFORMANCE]
+    issue(
+        cabinet_report_create(
+            council=council, quarter=Q2, reviews=[review], created_by=perf,
+            meeting_date=dt.date(2024, 11, 26), audience="scrutiny",
+        ),
+        perf,
+    )  # fmt: skip
+    text = page(client, council).content.decode()
+    assert "Overview and Scrutiny Committee, 26 November 2024." in text
+    assert "Cabinet, 14 November 2024." in text
+    data = json.loads(
+        client.get(reverse("public:published_plan_json", args=[council.slug])).content
+    )
+    meetings = {(r["audience"], r["meeting_date"]) for r in data["reports"]}
+    assert meetings == {("cabinet", "2024-11-14"), ("scrutiny", "2024-11-26")}

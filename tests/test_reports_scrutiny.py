@@ -169,3 +169,90 @@ def test_the_command_makes_the_scrutiny_version(review, tmp_path):
     report = CabinetReport.objects.get()
     assert report.audience == Audience.SCRUTINY
     assert docx.Document(str(output)).core_properties.title == report.subject
+
+
+COMMITTEE = dt.date(2024, 11, 26)
+
+
+def test_the_scrutiny_report_goes_to_the_committees_meeting_not_cabinets(review, performance):
+    cabinet = make(review, performance, Audience.CABINET)
+    with pytest.raises(ValidationError, match="Enter the date of the Overview and Scrutiny"):
+        services.cabinet_report_create(
+            council=review.council,
+            quarter=Q2,
+            reviews=[review],
+            created_by=performance,
+            audience=Audience.SCRUTINY,
+        )
+    scrutiny = services.cabinet_report_create(
+        council=review.council,
+        quarter=Q2,
+        reviews=[review],
+        created_by=performance,
+        meeting_date=COMMITTEE,
+        audience=Audience.SCRUTINY,
+    )
+    cabinet.refresh_from_db()
+    assert (cabinet.meeting_date, scrutiny.meeting_date) == (MEETING, COMMITTEE)
+    rendered = services.cabinet_report_render_pdf(report=scrutiny)
+    text = pdf_text(bytes(rendered.pdf))
+    assert "Date of Meeting: 26 November 2024" in text and "14 November 2024" not in text
+    document = docx.Document(io.BytesIO(bytes(rendered.docx)))
+    assert document.core_properties.subject.endswith("26 November 2024")
+
+
+def test_each_meeting_date_moves_on_its_own_until_its_report_is_issued(
+    review, performance, monkeypatch
+):
+    from reports.pdf import RenderedPdf
+
+    monkeypatch.setattr(services, "render_pdf", lambda html, timeout=None: RenderedPdf(b"%P", 2))
+    monkeypatch.setattr(services.timezone, "localdate", lambda: dt.date(2024, 11, 1))
+    cabinet = make(review, performance, Audience.CABINET)
+    scrutiny = make(review, performance, Audience.SCRUTINY)
+    services.cabinet_report_render_pdf(report=cabinet)
+    services.cabinet_report_issue(report=cabinet, issued_by=performance)
+
+    services.cabinet_report_update(report=scrutiny, meeting_date=COMMITTEE)  # Cabinet's is issued
+    scrutiny.refresh_from_db()
+    cabinet.refresh_from_db()
+    assert (cabinet.meeting_date, scrutiny.meeting_date) == (MEETING, COMMITTEE)
+
+    services.cabinet_report_render_pdf(report=scrutiny)
+    services.cabinet_report_issue(report=scrutiny, issued_by=performance)
+    correction = services.cabinet_report_correct(
+        report=scrutiny, created_by=performance, correction_note="Wrong committee name."
+    )
+    with pytest.raises(ValidationError, match="issued for the Overview and Scrutiny Committee"):
+        services.cabinet_report_update(report=correction, meeting_date=dt.date(2024, 12, 3))
+
+
+def test_a_scrutiny_draft_form_asks_for_the_committees_date(client, review, performance):
+    scrutiny = services.cabinet_report_create(
+        council=review.council,
+        quarter=Q2,
+        reviews=[review],
+        created_by=performance,
+        meeting_date=COMMITTEE,
+        audience=Audience.SCRUTINY,
+    )
+    client.force_login(performance)
+    page = client.get(reverse("reports:cabinet_report_update", args=[scrutiny.pk])).content
+    assert "Date of the Overview and Scrutiny Committee meeting" in page.decode()
+    assert "Date of the Cabinet meeting" not in page.decode()
+    detail = client.get(scrutiny.get_absolute_url()).content.decode()
+    assert "Overview and Scrutiny Committee meeting" in detail and "26 November 2024" in detail
+
+
+def test_the_command_sets_the_committees_date(review, performance, tmp_path):
+    make(review, performance, Audience.CABINET)
+    output = tmp_path / "scrutiny.html"
+    call_command(
+        "cabinet_report",
+        "--period", "2024-25-Q2", "--review", "2023-cpc", "--output", str(output),
+        "--meeting-date", "2024-11-26", "--user", "performance", "--audience", "scrutiny",
+    )  # fmt: skip
+    scrutiny = CabinetReport.objects.get(audience=Audience.SCRUTINY)
+    assert scrutiny.meeting_date == COMMITTEE
+    assert CabinetReport.objects.get(audience=Audience.CABINET).meeting_date == MEETING
+    assert "26 November 2024" in output.read_text()

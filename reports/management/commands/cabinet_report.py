@@ -33,7 +33,11 @@ class Command(BaseCommand):
             help="Where to write the report: .pdf, .docx (the Word version) or .html (the exact "
             "HTML given to WeasyPrint, to repeat a render elsewhere).",
         )
-        parser.add_argument("--meeting-date", help="Date of the Cabinet meeting, YYYY-MM-DD.")
+        parser.add_argument(
+            "--meeting-date",
+            help="Date of the meeting the report goes to (Cabinet's, or the Committee's with "
+            "--audience scrutiny), YYYY-MM-DD.",
+        )
         parser.add_argument(
             "--audience",
             choices=Audience.values,
@@ -144,7 +148,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The draft for {quarter.label} covers other reviews; change it in the tracker."
             )
-        if meeting and meeting != latest.period.meeting_date:
+        if meeting and meeting != latest.meeting_date:
             # The same rule as the web form: a draft's meeting may move until it is issued.
             latest = services.cabinet_report_update(report=latest, meeting_date=meeting)
             self.stdout.write(f"Meeting date of the draft changed to {meeting:%-d %B %Y}.")
