@@ -72,10 +72,12 @@ def _table(
     rows: list[list],
     *,
     caption: str = "",
-    widths: list[float] | None = None,
+    widths: list[float],
 ):
-    """A table with a header row that repeats on every page and row headers in bold;
-    ``widths`` are the columns' shares of the text width (Word wants them on every cell)."""
+    """A table across the text width with a header row that repeats on every page and row
+    headers in bold; ``widths`` are the columns' shares of the text width (Word wants them on
+    every cell). Give them: LibreOffice and Word otherwise split the width evenly, leaving a
+    reference column as wide as the commentary beside it."""
     if caption:
         document.add_paragraph(caption, style="Caption")
     table = document.add_table(rows=1, cols=len(columns))
@@ -89,14 +91,14 @@ def _table(
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
             cell.paragraphs[0].add_run("" if value is None else str(value)).bold = index == 0
-    if widths:
-        table.autofit = False
-        total = _text_width(document)
-        for column, share in zip(table.columns, widths, strict=True):
-            column.width = int(total * share)  # the grid LibreOffice and Word lay out from
-        for row in table.rows:
-            for cell, share in zip(row.cells, widths, strict=True):
-                cell.width = int(total * share)
+    assert abs(sum(widths) - 1) < 0.01, "the shares fill the text width"
+    table.autofit = False
+    total = _text_width(document)
+    for column, share in zip(table.columns, widths, strict=True):
+        column.width = int(total * share)  # the grid LibreOffice and Word lay out from
+    for row in table.rows:
+        for cell, share in zip(row.cells, widths, strict=True):
+            cell.width = int(total * share)
     return table
 
 
@@ -287,6 +289,7 @@ def report_docx(report) -> bytes:
             [r.reference, r.title, _status(r.status), _direction(r.direction)]
             for r in exceptions["recommendations"]
         ],
+        widths=[0.08, 0.54, 0.2, 0.18],
     )
     document.add_heading("Actions off track or at risk", level=3)
     _table(
@@ -304,6 +307,7 @@ def report_docx(report) -> bytes:
             ]
             for a in exceptions["actions"]
         ],
+        widths=[0.08, 0.3, 0.15, 0.13, 0.34],
     )  # fmt: skip
     document.add_heading(f"Worse than at the end of {quarter.previous_label}", level=3)
     for rec in exceptions["worsened_recommendations"]:
@@ -361,12 +365,14 @@ def report_docx(report) -> bytes:
             ["Milestones due this quarter", headline.milestones_due],
             ["Milestones due this quarter and met", headline.milestones_met],
         ],
+        widths=[0.75, 0.25],
     )
     document.add_heading("2.2 Actions by RAG status", level=3)
     _table(
         document,
         ["RAG", "Meaning", "Actions"],
         [[row["rag"].label, row["meaning"], row["count"]] for row in context["rag_rows"]],
+        widths=[0.2, 0.6, 0.2],
     )
     number = 2
     for group in context["charts"]:
@@ -404,6 +410,7 @@ def report_docx(report) -> bytes:
             [_direction(row["direction"]), row["actions"], row["recommendations"]]
             for row in context["direction_rows"]
         ],
+        widths=[0.4, 0.3, 0.3],
     )
     number += 1
     document.add_heading(f"2.{number} Recommendations: status and direction of travel", level=3)
@@ -425,6 +432,7 @@ def report_docx(report) -> bytes:
                  _target(a), _status(a.status)]
                 for a in rows
             ],
+            widths=[0.08, 0.42, 0.18, 0.14, 0.18],
         )  # fmt: skip
     document.add_heading("3. Recommendation(s)", level=2)
     _text(document, front["recommendations"])
@@ -464,6 +472,7 @@ def _recommendation_table(document, noun: str, recommendations) -> None:
             ]
             for r in recommendations
         ],
+        widths=[0.07, 0.37, 0.2, 0.14, 0.13, 0.09],
     )
 
 
@@ -510,6 +519,7 @@ def _appendix_item(document, rec: SnapshotRecommendation, *, level: int) -> None
                 for m in rec.milestones_due
             ],
             caption=f"{rec.reference}: milestones due this quarter",
+            widths=[0.1, 0.5, 0.15, 0.25],
         )  # fmt: skip
 
 

@@ -62,6 +62,22 @@ def test_every_table_is_a_real_table_with_a_repeating_header_row(rendered):
         assert header is not None and header.find(qn("w:tblHeader")) is not None
 
 
+def test_columns_are_sized_for_what_they_hold_and_fill_the_text_width(rendered):
+    document = _open(rendered.docx)
+    text_widths = {  # in twentieths of a point, as Word's grid is; lengths are in EMU (635 each)
+        (s.page_width - s.left_margin - s.right_margin) // 635 for s in document.sections
+    }
+    referenced = 0
+    for table in document.tables:
+        grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert any(abs(sum(grid) - width) <= len(grid) for width in text_widths)
+        assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        if table.rows[0].cells[0].text == "Ref":  # a short reference beside longer text
+            referenced += 1
+            assert grid[0] * 3 < grid[1], [c.text for c in table.rows[0].cells]
+    assert referenced >= 5
+
+
 def test_every_chart_is_there_as_its_data_table(rendered):
     document = _open(rendered.docx)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
