@@ -20,7 +20,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from reports.rendering import document_context, front_sheet_of
 from reports.snapshot import SnapshotAction, SnapshotMilestone, SnapshotRecommendation
@@ -147,6 +147,11 @@ def report_docx(report) -> bytes:
     )
     front, quarter, headline = context["front"], context["quarter"], context["headline"]
     document = Document()
+    # python-docx's template is US Letter; council papers are A4, with the PDF's margins.
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(1.7)
+        section.top_margin = section.bottom_margin = Cm(2)
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
     _language(document, LANGUAGE)

@@ -78,6 +78,16 @@ def test_columns_are_sized_for_what_they_hold_and_fill_the_text_width(rendered):
     assert referenced >= 5
 
 
+def test_pages_are_a4_with_the_appendix_landscape(rendered):
+    from docx.shared import Cm
+
+    document = _open(rendered.docx)
+    sizes = [
+        (round(s.page_width / Cm(1), 1), round(s.page_height / Cm(1), 1)) for s in document.sections
+    ]
+    assert sizes[0] == (21.0, 29.7) and sizes[-1] == (29.7, 21.0)
+
+
 def test_every_chart_is_there_as_its_data_table(rendered):
     document = _open(rendered.docx)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
