@@ -33,13 +33,13 @@ def review(council, officer):
     return make_plan(council, officer)[0]
 
 
-def make(review, performance, audience):
+def make(review, performance, audience, meeting_date=MEETING):
     return services.cabinet_report_create(
         council=review.council,
         quarter=Q2,
         reviews=[review],
         created_by=performance,
-        meeting_date=MEETING,
+        meeting_date=meeting_date,
         audience=audience,
     )
 
@@ -159,13 +159,17 @@ def test_a_new_councils_scrutiny_defaults_start_from_its_cabinet_contact_details
     assert scrutiny.report_to == "Overview and Scrutiny Committee"
 
 
-def test_the_command_makes_the_scrutiny_version(review, tmp_path):
-    output = tmp_path / "scrutiny.docx"
+def scrutiny_by_command(output, meeting_date: str) -> None:
     call_command(
         "cabinet_report",
         "--period", "2024-25-Q2", "--review", "2023-cpc", "--output", str(output),
-        "--meeting-date", "2024-11-14", "--user", "performance", "--audience", "scrutiny",
+        "--meeting-date", meeting_date, "--user", "performance", "--audience", "scrutiny",
     )  # fmt: skip
+
+
+def test_the_command_makes_the_scrutiny_version(review, tmp_path):
+    output = tmp_path / "scrutiny.docx"
+    scrutiny_by_command(output, "2024-11-14")
     report = CabinetReport.objects.get()
     assert report.audience == Audience.SCRUTINY
     assert docx.Document(str(output)).core_properties.title == report.subject
@@ -177,21 +181,8 @@ COMMITTEE = dt.date(2024, 11, 26)
 def test_the_scrutiny_report_goes_to_the_committees_meeting_not_cabinets(review, performance):
     cabinet = make(review, performance, Audience.CABINET)
     with pytest.raises(ValidationError, match="Enter the date of the Overview and Scrutiny"):
-        services.cabinet_report_create(
-            council=review.council,
-            quarter=Q2,
-            reviews=[review],
-            created_by=performance,
-            audience=Audience.SCRUTINY,
-        )
-    scrutiny = services.cabinet_report_create(
-        council=review.council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=performance,
-        meeting_date=COMMITTEE,
-        audience=Audience.SCRUTINY,
-    )
+        make(review, performance, Audience.SCRUTINY, meeting_date=None)
+    scrutiny = make(review, performance, Audience.SCRUTINY, meeting_date=COMMITTEE)
     cabinet.refresh_from_db()
     assert (cabinet.meeting_date, scrutiny.meeting_date) == (MEETING, COMMITTEE)
     rendered = services.cabinet_report_render_pdf(report=scrutiny)
@@ -228,14 +219,7 @@ def test_each_meeting_date_moves_on_its_own_until_its_report_is_issued(
 
 
 def test_a_scrutiny_draft_form_asks_for_the_committees_date(client, review, performance):
-    scrutiny = services.cabinet_report_create(
-        council=review.council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=performance,
-        meeting_date=COMMITTEE,
-        audience=Audience.SCRUTINY,
-    )
+    scrutiny = make(review, performance, Audience.SCRUTINY, meeting_date=COMMITTEE)
     client.force_login(performance)
     page = client.get(reverse("reports:cabinet_report_update", args=[scrutiny.pk])).content
     assert "Date of the Overview and Scrutiny Committee meeting" in page.decode()
@@ -247,11 +231,7 @@ def test_a_scrutiny_draft_form_asks_for_the_committees_date(client, review, perf
 def test_the_command_sets_the_committees_date(review, performance, tmp_path):
     make(review, performance, Audience.CABINET)
     output = tmp_path / "scrutiny.html"
-    call_command(
-        "cabinet_report",
-        "--period", "2024-25-Q2", "--review", "2023-cpc", "--output", str(output),
-        "--meeting-date", "2024-11-26", "--user", "performance", "--audience", "scrutiny",
-    )  # fmt: skip
+    scrutiny_by_command(output, "2024-11-26")
     scrutiny = CabinetReport.objects.get(audience=Audience.SCRUTINY)
     assert scrutiny.meeting_date == COMMITTEE
     assert CabinetReport.objects.get(audience=Audience.CABINET).meeting_date == MEETING
