@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +9,7 @@ from accounts.roles import is_performance_team
 from reports.choices import Audience, ReportStatus
 from reports.snapshot import ReportSnapshot
 from reviews.models import Council, Review, council_of
+from tracker.documents import IssuedDocument, IssuedDocumentQuerySet
 from tracker.quarters import FinancialQuarter
 
 
@@ -281,7 +281,7 @@ class ReportingPeriod(models.Model):
         setattr(self, self.MEETING_DATE_FIELDS[Audience(audience)], date)
 
 
-class CabinetReportQuerySet(models.QuerySet):
+class CabinetReportQuerySet(IssuedDocumentQuerySet):
     def visible_to(self, user):
         """The person's own council's reports; drafts only for the performance team."""
         if user.is_superuser:
@@ -290,13 +290,10 @@ class CabinetReportQuerySet(models.QuerySet):
         if council is None:
             return self.none()
         mine = self.filter(council=council)
-        return mine if is_performance_team(user) else mine.filter(status=ReportStatus.ISSUED)
-
-    def issued(self):
-        return self.filter(status=ReportStatus.ISSUED)
+        return mine if is_performance_team(user) else mine.issued()
 
 
-class CabinetReport(FrontSheet):
+class CabinetReport(FrontSheet, IssuedDocument):
     """One version of the quarterly progress report to Cabinet: a frozen snapshot of the action
     plan as at the quarter's end, the front sheet, and the PDF rendered from them.
 
@@ -310,20 +307,8 @@ class CabinetReport(FrontSheet):
     audience = models.CharField(
         max_length=10, choices=Audience.choices, default=Audience.CABINET, editable=False
     )
-    version = models.PositiveSmallIntegerField(default=1, editable=False)
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="superseded_by",
-    )
     correction_note = models.TextField(
         blank=True, help_text="For a correction: what was wrong in the version it replaces."
-    )
-    status = models.CharField(
-        max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT, editable=False
     )
 
     subject = models.CharField(max_length=300)
@@ -349,32 +334,7 @@ class CabinetReport(FrontSheet):
         "council. Paragraphs separated by a blank line; start lines with '- ' for a list.",
     )
 
-    snapshot = models.JSONField(default=dict, editable=False)
     snapshot_taken_at = models.DateTimeField(null=True, editable=False)
-    pdf = models.BinaryField(null=True, editable=False)
-    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    pdf_pages = models.PositiveIntegerField(null=True, editable=False)
-    pdf_bytes = models.PositiveIntegerField(null=True, editable=False)
-    pdf_rendered_at = models.DateTimeField(null=True, editable=False)
-    # The Word version, made from the same snapshot whenever the PDF is; frozen with it on issue.
-    docx = models.BinaryField(null=True, editable=False)
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CabinetReportQuerySet.as_manager()
 
@@ -423,22 +383,10 @@ class CabinetReport(FrontSheet):
         return reverse("reports:cabinet_report_detail", kwargs={"pk": self.pk})
 
     @property
-    def is_issued(self) -> bool:
-        return self.status == ReportStatus.ISSUED
-
-    @property
     def frozen_snapshot(self) -> ReportSnapshot | None:
         """The plan as the report froze it, typed (``reports.snapshot``), whatever its format;
         None before the first snapshot is taken."""
         return ReportSnapshot.from_json(self.snapshot) if self.snapshot else None
-
-    @property
-    def has_pdf(self) -> bool:
-        return bool(self.pdf_sha256)
-
-    @property
-    def status_choice(self) -> ReportStatus:
-        return ReportStatus(self.status)
 
     @property
     def audience_choice(self) -> Audience:
@@ -449,10 +397,6 @@ class CabinetReport(FrontSheet):
         """Built from the audience, quarter and version only: never from text a user typed."""
         state = "" if self.is_issued else "-draft"
         return f"{self.audience}-report-{self.period.quarter_slug}-v{self.version}{state}.pdf"
-
-    @property
-    def docx_filename(self) -> str:
-        return self.pdf_filename.removesuffix(".pdf") + ".docx"
 
     @property
     def meeting_date(self) -> dt.date:

@@ -1,9 +1,9 @@
 from django.db import models
 
+from tracker.documents import DocumentStatus
 
-class StatementStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ISSUED = "issued", "Issued"
+# A statement is a draft until the performance team issues it, as every issued document is.
+StatementStatus = DocumentStatus
 
 
 class SectionKind(models.TextChoices):

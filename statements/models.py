@@ -10,7 +10,6 @@ Every figure (each recommendation's status and direction) is frozen in ``snapsho
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,9 +18,10 @@ from django.utils import timezone
 from accounts.roles import is_performance_team
 from reviews.models import Council, Review, council_of
 from statements.choices import SectionKind, StatementStatus
+from tracker.documents import IssuedDocument, IssuedDocumentQuerySet
 
 
-class PositionStatementQuerySet(models.QuerySet):
+class PositionStatementQuerySet(IssuedDocumentQuerySet):
     def visible_to(self, user):
         """The performance team's own council's statements; nobody else's, nobody else."""
         if user.is_superuser:
@@ -40,54 +40,17 @@ def _pack_path(instance, filename):
     return f"evidence-packs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.zip"
 
 
-class PositionStatement(models.Model):
+class PositionStatement(IssuedDocument):
     council = models.ForeignKey(
         Council, on_delete=models.PROTECT, related_name="position_statements"
     )
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="position_statements")
     as_at = models.DateField("plan as at")
-    version = models.PositiveSmallIntegerField(default=1, editable=False)
-    supersedes = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="superseded_by",
-    )
-    status = models.CharField(
-        max_length=10,
-        choices=StatementStatus.choices,
-        default=StatementStatus.DRAFT,
-        editable=False,
-    )
     title = models.CharField(max_length=300)
-
-    snapshot = models.JSONField(default=dict, editable=False)
-    pdf = models.BinaryField(null=True, editable=False)
-    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    pdf_pages = models.PositiveIntegerField(null=True, editable=False)
-    pdf_bytes = models.PositiveIntegerField(null=True, editable=False)
-    pdf_rendered_at = models.DateTimeField(null=True, editable=False)
-    docx = models.BinaryField(null=True, editable=False)
 
     evidence_pack = models.FileField(upload_to=_pack_path, max_length=200, blank=True)
     evidence_pack_files = models.PositiveIntegerField(null=True, editable=False)
     evidence_pack_built_at = models.DateTimeField(null=True, editable=False)
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PositionStatementQuerySet.as_manager()
 
@@ -120,14 +83,6 @@ class PositionStatement(models.Model):
         return reverse("statements:statement_detail", kwargs={"pk": self.pk})
 
     @property
-    def is_issued(self) -> bool:
-        return self.status == StatementStatus.ISSUED
-
-    @property
-    def has_pdf(self) -> bool:
-        return bool(self.pdf_sha256)
-
-    @property
     def has_evidence_pack(self) -> bool:
         return bool(self.evidence_pack)
 
@@ -137,10 +92,6 @@ class PositionStatement(models.Model):
         state = "" if self.is_issued else "-draft"
         day = f"{self.as_at:%Y-%m-%d}"
         return f"position-statement-{self.review.slug}-{day}-v{self.version}{state}.pdf"
-
-    @property
-    def docx_filename(self) -> str:
-        return self.pdf_filename.removesuffix(".pdf") + ".docx"
 
     @property
     def evidence_pack_filename(self) -> str:
