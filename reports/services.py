@@ -4,7 +4,6 @@ refused by every function except ``cabinet_report_correct``, which makes a new v
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -277,15 +276,9 @@ def cabinet_report_update(
             audience=report.audience,
             meeting_date=meeting_date,
         )
-    _pdf_discard(report)
+    report.files_discard()
     report.save()
     return report
-
-
-def _pdf_discard(report: CabinetReport) -> None:
-    report.pdf, report.pdf_sha256, report.pdf_pages, report.pdf_bytes = None, "", None, None
-    report.pdf_rendered_at = None
-    report.docx = None
 
 
 def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = None):
@@ -305,12 +298,7 @@ def cabinet_report_render_pdf(*, report: CabinetReport, timeout: float | None = 
     with transaction.atomic():
         locked = _locked(draft)
         locked.snapshot, locked.snapshot_taken_at = draft.snapshot, draft.snapshot_taken_at
-        locked.docx = word
-        locked.pdf = rendered.content
-        locked.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
-        locked.pdf_pages = rendered.pages
-        locked.pdf_bytes = len(rendered.content)
-        locked.pdf_rendered_at = timezone.now()
+        locked.files_keep(pdf=rendered.content, pages=rendered.pages, docx=word)
         locked.save()
     return locked
 
@@ -354,12 +342,7 @@ def cabinet_report_issue(*, report: CabinetReport, issued_by, timeout: float | N
             raise ValidationError(
                 "The draft changed while it was being issued. Check it again, then issue it."
             )
-        locked.pdf = rendered.content
-        locked.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
-        locked.pdf_pages = rendered.pages
-        locked.pdf_bytes = len(rendered.content)
-        locked.pdf_rendered_at = timezone.now()
-        locked.docx = word
+        locked.files_keep(pdf=rendered.content, pages=rendered.pages, docx=word)
         locked.status = ReportStatus.ISSUED
         locked.issued_by = issued_by
         locked.issued_at = timezone.now()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -100,11 +99,6 @@ def _locked(statement: PositionStatement) -> PositionStatement:
     return locked
 
 
-def _outputs_discard(statement: PositionStatement) -> None:
-    statement.pdf, statement.pdf_sha256, statement.pdf_pages = None, "", None
-    statement.pdf_bytes, statement.pdf_rendered_at, statement.docx = None, None, None
-
-
 @transaction.atomic
 def statement_sections_update(
     *, statement: PositionStatement, title: str, texts: dict[int, str]
@@ -124,7 +118,7 @@ def statement_sections_update(
         section.full_clean(exclude=["statement"])
         changed.append(section)
     StatementSection.objects.bulk_update(changed, ["text"])
-    _outputs_discard(statement)
+    statement.files_discard()
     statement.full_clean()
     statement.save()
     return statement
@@ -145,18 +139,9 @@ def statement_export(*, statement: PositionStatement, timeout: float | None = No
     rendered, word = _render(draft, timeout)
     with transaction.atomic():
         locked = _locked(draft)
-        _outputs_store(locked, rendered, word)
+        locked.files_keep(pdf=rendered.content, pages=rendered.pages, docx=word)
         locked.save()
     return locked
-
-
-def _outputs_store(statement, rendered, word) -> None:
-    statement.pdf = rendered.content
-    statement.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
-    statement.pdf_pages = rendered.pages
-    statement.pdf_bytes = len(rendered.content)
-    statement.pdf_rendered_at = timezone.now()
-    statement.docx = word
 
 
 def statement_issue(*, statement: PositionStatement, issued_by, timeout: float | None = None):
@@ -178,7 +163,7 @@ def statement_issue(*, statement: PositionStatement, issued_by, timeout: float |
             raise ValidationError(
                 "The draft changed while it was being issued. Check it again, then issue it."
             )
-        _outputs_store(locked, rendered, word)
+        locked.files_keep(pdf=rendered.content, pages=rendered.pages, docx=word)
         locked.status = StatementStatus.ISSUED
         locked.issued_by, locked.issued_at = issued_by, timezone.now()
         locked.save()

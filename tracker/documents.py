@@ -6,8 +6,11 @@ its frozen snapshot as often as needed; once issued, the row and its files never
 correction or update is a later version that ``supersedes`` it. The services of each app enforce
 that; this module holds the fields and the words for it, once."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class DocumentStatus(models.TextChoices):
@@ -82,6 +85,18 @@ class IssuedDocument(models.Model):
     @property
     def has_pdf(self) -> bool:
         return bool(self.pdf_sha256)
+
+    def files_keep(self, *, pdf: bytes, pages: int, docx: bytes) -> None:
+        """Hold a render's PDF, with its checksum, size and page count, and its Word file (the
+        caller saves the row)."""
+        self.pdf, self.pdf_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+        self.pdf_pages, self.pdf_bytes, self.pdf_rendered_at = pages, len(pdf), timezone.now()
+        self.docx = docx
+
+    def files_discard(self) -> None:
+        """A draft whose words or date changed no longer matches its files."""
+        self.pdf, self.pdf_sha256, self.pdf_pages, self.pdf_bytes = None, "", None, None
+        self.pdf_rendered_at = self.docx = None
 
     @property
     def pdf_filename(self) -> str:
