@@ -65,6 +65,7 @@ class ImportBatchCreateView(ImportPermissionMixin, FormView):
             council=council_of(self.request.user),
             review=form.cleaned_data["review"],
             uploaded_by=self.request.user,
+            sheet=form.cleaned_data["sheet"],
         )
         return redirect(batch)
 
