@@ -16,19 +16,23 @@ def insert_objects(model, objects: list) -> None:
     _execute(connection, model, fields, [_prepared(obj, fields, connection) for obj in objects])
 
 
-def insert_rows(model, rows: list[dict]) -> None:
+def insert_rows(model, rows: list[dict], *, same: dict | None = None) -> None:
     """INSERT ``rows`` (attname -> value; a column left out takes its field's default) into
-    ``model``'s table, without building an instance per row. No signals are sent."""
+    ``model``'s table, without building an instance per row; ``same`` holds values every row
+    shares, prepared once. No signals are sent."""
     connection = connections[router.db_for_write(model)]
-    fields = _written_fields(model)
-    prototype = model()  # pre_save reads values from an instance: one is refilled per row
+    same = same or {}
+    prototype = model(**same)  # pre_save reads values from an instance: one is refilled per row
+    constant = [field for field in _written_fields(model) if field.attname in same]
+    varying = [field for field in _written_fields(model) if field.attname not in same]
+    shared = _prepared(prototype, constant, connection)
     values = []
     for row in rows:
-        for field in fields:
+        for field in varying:
             value = row[field.attname] if field.attname in row else field.get_default()
             setattr(prototype, field.attname, value)
-        values.append(_prepared(prototype, fields, connection))
-    _execute(connection, model, fields, values)
+        values.append(_prepared(prototype, varying, connection) + shared)
+    _execute(connection, model, varying + constant, values)
 
 
 def _written_fields(model) -> list:
@@ -112,5 +116,6 @@ def history_create(objects: list, model, *, user, date, history_type: str = "+")
         return
     insert_rows(
         history.model,
-        [{**common, **{name: getattr(obj, name) for name in tracked}} for obj in objects],
+        [{name: getattr(obj, name) for name in tracked} for obj in objects],
+        same=common,
     )

@@ -559,11 +559,14 @@ def _xlsx_formula(cell) -> str | None:
 
 def _xlsx_value(cell):
     value = getattr(cell, "value", None)
-    number_format = getattr(cell, "number_format", "") or ""
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
-        return f"{round(value * 100, 2):g}%"  # a cell formatted as 50% holds 0.5
     if isinstance(value, str):
         return normalise_text(value)
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        return f"{round(value * 100, 2):g}%"  # a cell formatted as 50% holds 0.5
     return value
 
 
