@@ -301,15 +301,16 @@ class Sheet:
         instead of reading the file again; None when a cell holds something JSON (or
         PostgreSQL's jsonb) cannot give back exactly, and the file must be read again."""
         try:
+            # Pairs, not objects: jsonb keeps no key order, and the columns' order is the file's.
             rows = [
-                [row.number, {name: _cell_json(cell) for name, cell in row.cells.items()}]
+                [row.number, [[name, _cell_json(cell)] for name, cell in row.cells.items()]]
                 for row in self.rows
             ]
         except _NotStorable:
             return None
         return {
             "format": SHEET_FORMAT,
-            "headers": self.headers,
+            "headers": list(self.headers.items()),
             "rows": rows,
             "problems": [problem.as_dict() for problem in self.problems],
             "notes": self.notes,
@@ -322,9 +323,9 @@ class Sheet:
         if data.get("format") != SHEET_FORMAT:
             return None
         return cls(
-            headers=data["headers"],
+            headers=dict(data["headers"]),
             rows=[
-                Row(number, {name: _cell_from_json(cell) for name, cell in cells.items()})
+                Row(number, {name: _cell_from_json(cell) for name, cell in cells})
                 for number, cells in data["rows"]
             ],
             problems=[Problem(**problem) for problem in data["problems"]],

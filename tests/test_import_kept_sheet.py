@@ -148,9 +148,10 @@ def test_the_kept_sheet_gives_back_every_kind_of_cell(plan_setup):
     kept = ImportBatch.objects.get(pk=batch.pk).kept_sheet()  # through the database's JSON
 
     assert kept == read
-    kinds = [[type(c.value) for c in row.cells.values()] for row in kept.rows]
-    assert kinds == [[type(c.value) for c in row.cells.values()] for row in read.rows]
-    every_kind = {kind for row in kinds for kind in row}
+    assert list(kept.headers) == list(read.headers)  # in the file's order, as read
+    kinds = [[(name, type(c.value)) for name, c in row.cells.items()] for row in kept.rows]
+    assert kinds == [[(name, type(c.value)) for name, c in row.cells.items()] for row in read.rows]
+    every_kind = {kind for row in kinds for _, kind in row}
     assert {int, float, bool, str, dt.datetime, dt.time, type(None)} <= every_kind
     assert kept.rows[1].cells["description"].formula == "=A1"
 
