@@ -13,7 +13,45 @@ def insert_objects(model, objects: list) -> None:
     back their keys (they stay None). No signals are sent."""
     connection = connections[router.db_for_write(model)]
     fields = _written_fields(model)
-    _execute(connection, model, fields, [_prepared(obj, fields, connection) for obj in objects])
+    _execute(connection, model, fields, _prepared_objects(objects, fields, connection))
+
+
+def create_objects(model, objects: list) -> None:
+    """INSERT unsaved ``objects`` of ``model`` in multi-row statements, each object given the
+    key the database returned for its row (in order, as ``bulk_create`` relies on too)."""
+    connection = connections[router.db_for_write(model)]
+    fields = _written_fields(model)
+    values = _prepared_objects(objects, fields, connection)
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    columns = ", ".join(quote(field.column) for field in fields)
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    size = _batch_size(connection, fields, objects)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), size):
+            batch = values[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one_row] * len(batch))} "  # noqa: S608
+                f"RETURNING {key}",
+                [value for row in batch for value in row],
+            )
+            for obj, (pk,) in zip(objects[start : start + size], cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _prepared_objects(objects: list, fields, connection) -> list[tuple]:
+    for obj in objects:  # a related object saved after it was assigned: take its key now
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    return [_prepared(obj, fields, connection) for obj in objects]
+
+
+def _batch_size(connection, fields, objects) -> int:
+    """Rows per statement: SQLite's variable limit (Django's own rule), PostgreSQL's 65,535
+    parameters, and at most ``BATCH_SIZE``."""
+    if connection.vendor == "sqlite":
+        return max(1, min(BATCH_SIZE, connection.ops.bulk_batch_size(fields, objects)))
+    return max(1, min(BATCH_SIZE, _MAX_PARAMETERS // len(fields)))
 
 
 def insert_rows(model, rows: list[dict], *, same: dict | None = None) -> None:
@@ -63,7 +101,7 @@ def _execute(connection, model, fields, values: list[tuple]) -> None:
         if connection.vendor == "sqlite":
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one_row}", values)  # noqa: S608
             return
-        size = max(1, min(BATCH_SIZE, _MAX_PARAMETERS // len(fields)))
+        size = _batch_size(connection, fields, values)
         for start in range(0, len(values), size):
             batch = values[start : start + size]
             rows = ", ".join([one_row] * len(batch))
@@ -77,7 +115,7 @@ _MAX_PARAMETERS = 65535  # PostgreSQL's limit on one statement's parameters
 
 
 def create_with_history(objects: list, model, *, user, date) -> list:
-    """``bulk_create`` (keys read back) and the history rows of what it created, in the
+    """``create_objects`` (keys read back) and the history rows of what it created, in the
     caller's transaction; simple-history's own helper where the database cannot return keys
     from a bulk insert."""
     connection = connections[router.db_for_write(model)]
@@ -85,9 +123,9 @@ def create_with_history(objects: list, model, *, user, date) -> list:
         return bulk_create_with_history(
             objects, model, batch_size=BATCH_SIZE, default_user=user, default_date=date
         )
-    created = model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
-    history_create(created, model, user=user, date=date)
-    return created
+    create_objects(model, objects)
+    history_create(objects, model, user=user, date=date)
+    return objects
 
 
 BATCH_SIZE = 1000  # rows per multi-row INSERT (SQLite lowers it to fit its variable limit)
