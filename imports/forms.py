@@ -49,8 +49,8 @@ class ImportUploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty.")
         content = upload.read()
-        try:
-            read_sheet(content, upload.name)  # a file that is not a spreadsheet is not kept
+        try:  # a file that is not a spreadsheet is not kept; one that is, is read only here
+            self.cleaned_data["sheet"] = read_sheet(content, upload.name)
         except SpreadsheetError as exc:
             raise forms.ValidationError(str(exc)) from None
         self.cleaned_data["content"] = content

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import is_performance_team
 from imports.choices import ImportKind, ImportStatus
+from imports.parsing import Sheet
 from reviews.models import Council, Review, council_of
 
 
@@ -25,7 +28,8 @@ class ImportBatch(models.Model):
     """One uploaded spreadsheet, kept with its preview until someone imports or discards it.
 
     The file's bytes live in the database, never on disk: the name is shown, never used as a
-    path. Importing re-reads these bytes, so what is applied is what was previewed."""
+    path. The sheet as the preview read it is kept beside them (with the bytes' SHA-256), so
+    importing plans from exactly what was previewed without reading the file again."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="import_batches")
     review = models.ForeignKey(
@@ -46,6 +50,9 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255, help_text="As uploaded; shown, never opened.")
     content = models.BinaryField(editable=False)
     summary = models.JSONField(default=dict, editable=False)
+    sheet = models.JSONField(
+        default=dict, editable=False, help_text="The file as the preview read it (Sheet.to_json)."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     applied_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -124,6 +131,22 @@ class ImportBatch(models.Model):
             ),
             "conflicts_skipped": len(self.summary.get("conflicts", [])),
         }
+
+    def keep_sheet(self, sheet: Sheet | None) -> None:
+        """Keep ``sheet`` (what reading ``content`` gave) for the import to plan from."""
+        stored = sheet.to_json() if sheet is not None else None
+        self.sheet = {"sha256": self._content_hash(), **stored} if stored else {}
+
+    def kept_sheet(self) -> Sheet | None:
+        """The sheet the preview read, or None when the file must be read again: none was kept
+        (a file from before sheets were kept, or with a cell JSON cannot hold), or it was kept
+        for other bytes."""
+        if not self.sheet or self.sheet.get("sha256") != self._content_hash():
+            return None
+        return Sheet.from_json(self.sheet)
+
+    def _content_hash(self) -> str:
+        return hashlib.sha256(bytes(self.content)).hexdigest()
 
     @property
     def can_be_applied(self) -> bool:

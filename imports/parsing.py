@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -194,7 +195,10 @@ FIELD_LABELS = {
 
 def header_key(text) -> str:
     text = str(text or "").lower().replace("%", " percent ").replace("&", " and ")
-    return re.sub(r"[^a-z0-9]+", "", text)
+    return _NOT_ALPHANUMERIC.sub("", text)
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
 _HEADER_LOOKUP = {
@@ -291,6 +295,114 @@ class Sheet:
 
     def heading(self, name: str) -> str:
         return self.headers.get(name, FIELD_LABELS[name])
+
+    def to_json(self) -> dict | None:
+        """The sheet as JSON, so that confirming an import plans from what the preview read
+        instead of reading the file again; None when a cell holds something JSON (or
+        PostgreSQL's jsonb) cannot give back exactly, and the file must be read again."""
+        try:
+            # Pairs, not objects: jsonb keeps no key order, and the columns' order is the file's.
+            rows = [
+                [row.number, [[name, _cell_json(cell)] for name, cell in row.cells.items()]]
+                for row in self.rows
+            ]
+        except _NotStorable:
+            return None
+        return {
+            "format": SHEET_FORMAT,
+            "headers": list(self.headers.items()),
+            "rows": rows,
+            "problems": [problem.as_dict() for problem in self.problems],
+            "notes": self.notes,
+            "ignored": self.ignored,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Sheet | None:
+        """The sheet ``to_json`` stored, or None for another format (read the file again)."""
+        if data.get("format") != SHEET_FORMAT:
+            return None
+        return cls(
+            headers=dict(data["headers"]),
+            rows=[
+                Row(number, {name: _cell_from_json(cell) for name, cell in cells})
+                for number, cells in data["rows"]
+            ],
+            problems=[Problem(**problem) for problem in data["problems"]],
+            notes=data["notes"],
+            ignored=data["ignored"],
+        )
+
+
+SHEET_FORMAT = 1  # moves on whenever the stored shape of a Sheet changes
+
+
+class _NotStorable(Exception):
+    pass
+
+
+def _cell_json(cell: Cell):
+    """A cell's value as JSON: text as itself, anything else tagged with its type (so 5.0 stays
+    a float, a datetime a datetime); ``[value, formula]`` for a formula cell."""
+    value = cell.value
+    if value is None:
+        encoded = None
+    elif isinstance(value, str):
+        if "\x00" in value or (not value.isprintable() and _has_surrogates(value)):
+            raise _NotStorable  # jsonb refuses both
+        encoded = value
+    elif isinstance(value, bool):
+        encoded = {"b": value}
+    elif isinstance(value, int):
+        encoded = {"i": value}
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _NotStorable
+        encoded = {"f": value}
+    elif isinstance(value, dt.datetime):
+        encoded = {"dt": value.isoformat()}
+    elif isinstance(value, dt.date):
+        encoded = {"d": value.isoformat()}
+    elif isinstance(value, dt.time):
+        encoded = {"t": value.isoformat()}
+    elif isinstance(value, dt.timedelta):
+        encoded = {"td": [value.days, value.seconds, value.microseconds]}
+    else:
+        raise _NotStorable
+    return [encoded, cell.formula] if cell.formula else encoded
+
+
+def _cell_from_json(data) -> Cell:
+    if isinstance(data, list):
+        return Cell(_value_from_json(data[0]), data[1])
+    return Cell(_value_from_json(data))
+
+
+def _value_from_json(data):
+    if data is None or isinstance(data, str):
+        return data
+    ((tag, value),) = data.items()
+    if tag == "b":
+        return bool(value)
+    if tag == "i":
+        return int(value)
+    if tag == "f":
+        return float(value)
+    if tag == "dt":
+        return dt.datetime.fromisoformat(value)
+    if tag == "d":
+        return dt.date.fromisoformat(value)
+    if tag == "t":
+        return dt.time.fromisoformat(value)
+    return dt.timedelta(*value)
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def cell_text(value) -> str:
@@ -448,11 +560,14 @@ def _xlsx_formula(cell) -> str | None:
 
 def _xlsx_value(cell):
     value = getattr(cell, "value", None)
-    number_format = getattr(cell, "number_format", "") or ""
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
-        return f"{round(value * 100, 2):g}%"  # a cell formatted as 50% holds 0.5
     if isinstance(value, str):
         return normalise_text(value)
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        return f"{round(value * 100, 2):g}%"  # a cell formatted as 50% holds 0.5
     return value
 
 
@@ -625,6 +740,10 @@ _MONTHS = {
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 }
 _MONTHS["sept"] = 9
+_SPACES = re.compile(r"\s+")
+_ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b")
+_WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+")
+_SERIAL = re.compile(r"\d{5}(\.0+)?")
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[\s\-]+([a-z]+)\.?[\s\-,]+(\d{2}|\d{4})$")
 _MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-,]+(\d{4})$")
@@ -649,13 +768,13 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_serial(value)
     text = cell_text(value)
-    cleaned = re.sub(r"\s+", " ", text.lower()).strip().rstrip(".")
+    cleaned = _SPACES.sub(" ", text.lower()).strip().rstrip(".")
     if header_key(cleaned) in _NO_DATE_WORDS:
         return None
-    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
-    cleaned = re.sub(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", "", cleaned)
+    cleaned = _ORDINAL.sub(r"\1", cleaned)
+    cleaned = _WEEKDAY.sub("", cleaned)
     try:
-        if re.fullmatch(r"\d{5}(\.0+)?", cleaned):
+        if _SERIAL.fullmatch(cleaned):
             return _from_serial(float(cleaned))
         if match := _NUMERIC_DATE.match(cleaned):
             first, second, third = match.groups()
@@ -775,24 +894,32 @@ def parse_milestones(value, due_value=None) -> list[MilestoneText]:
     return [_milestone_from_line(_BULLET.sub("", line).strip()) for line in lines]
 
 
+def _date_and_title_candidates(line: str):
+    """The ways a milestone line may split into (date, title), most likely first; made one at
+    a time, as the first that reads as a date wins."""
+    parts = _SEPARATOR.split(line)
+    if len(parts) > 1:
+        joiner = f" {DASH} "
+        yield parts[-1], joiner.join(parts[:-1])
+        yield parts[0], joiner.join(parts[1:])
+    if match := _BRACKETED_DATE.match(line):
+        yield match[2], match[1]
+    words = line.split()
+    for size in (4, 3, 2, 1):
+        if len(words) > size:
+            yield " ".join(words[:size]), " ".join(words[size:])
+            yield " ".join(words[-size:]), " ".join(words[:-size])
+
+
+_BRACKETED_DATE = re.compile(r"^(.*?)\s*\(([^()]+)\)$")
+
+
 def _milestone_from_line(line: str) -> MilestoneText:
     completed_on = None
     if match := _COMPLETED.search(line):
         completed_on = parse_date(match[1])
         line = line[: match.start()].strip()
-    parts = _SEPARATOR.split(line)
-    candidates = []
-    if len(parts) > 1:
-        joiner = f" {DASH} "
-        candidates += [(parts[-1], joiner.join(parts[:-1])), (parts[0], joiner.join(parts[1:]))]
-    if match := re.match(r"^(.*?)\s*\(([^()]+)\)$", line):
-        candidates.append((match[2], match[1]))
-    words = line.split()
-    for size in (4, 3, 2, 1):
-        if len(words) > size:
-            candidates.append((" ".join(words[:size]), " ".join(words[size:])))
-            candidates.append((" ".join(words[-size:]), " ".join(words[:-size])))
-    for date_text, title in candidates:
+    for date_text, title in _date_and_title_candidates(line):
         try:
             due = parse_date(date_text.strip(_DASHES))
         except ValueError:

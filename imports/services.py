@@ -2,8 +2,8 @@
 
 ``import_preview`` reads a file and works out, without writing anything, what importing it would
 create, update or leave alone and what is wrong with it. ``import_batch_apply`` works it out again
-inside one transaction and writes it only if nothing is wrong and nothing changed since the
-preview: a file with one bad row writes nothing."""
+inside one transaction, from the sheet as the preview read it, and writes it only if nothing is
+wrong and nothing changed since the preview: a file with one bad row writes nothing."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from actions.choices import ActionStatus, UpdateSource
 from actions.models import Action, Milestone, ProgressUpdate
 from actions.plan_cache import plan_changed
 from imports import parsing
+from imports.bulk import create_with_history, insert_objects
 from imports.choices import ImportKind, ImportStatus
 from imports.matching import (
     STRONG_MATCH,
@@ -97,6 +98,7 @@ class Preview:
     rows_read: int = 0
     operations: list = field(default_factory=list)
     new_suggestions: list = field(default_factory=list)  # unsaved Recommendations
+    sheet: Sheet | None = None  # as read, kept with the batch so confirming need not read again
 
     def summary(self) -> dict:
         return {
@@ -115,15 +117,25 @@ class Preview:
 
 
 def import_preview(
-    *, kind: str, content: bytes, filename: str, council, review: Review | None, user
+    *,
+    kind: str,
+    content: bytes,
+    filename: str,
+    council,
+    review: Review | None,
+    user,
+    sheet: Sheet | None = None,
 ) -> Preview:
-    """Read ``content`` and plan the import without writing anything."""
+    """Read ``content`` (unless ``sheet`` is what reading it gave) and plan the import without
+    writing anything."""
     preview = Preview(kind=kind)
-    try:
-        sheet = parsing.read_sheet(content, filename)
-    except SpreadsheetError as exc:
-        preview.errors.append(Problem(None, "", str(exc)))
-        return preview
+    if sheet is None:
+        try:
+            sheet = parsing.read_sheet(content, filename)
+        except SpreadsheetError as exc:
+            preview.errors.append(Problem(None, "", str(exc)))
+            return preview
+    preview.sheet = sheet
     preview.errors += sheet.problems
     preview.notes += sheet.notes
     preview.rows_read = len(sheet.rows)
@@ -146,8 +158,10 @@ def import_batch_create(
     council,
     review: Review | None,
     uploaded_by,
+    sheet: Sheet | None = None,
 ) -> ImportBatch:
-    """Keep an uploaded file with its preview, ready to be confirmed or discarded."""
+    """Keep an uploaded file with its preview, ready to be confirmed or discarded. ``sheet`` is
+    the file as already read (by the upload form), if it was."""
     preview = import_preview(
         kind=kind,
         content=content,
@@ -155,8 +169,9 @@ def import_batch_create(
         council=council,
         review=review,
         user=uploaded_by,
+        sheet=sheet,
     )
-    return ImportBatch.objects.create(
+    batch = ImportBatch(
         council=council,
         review=review,
         kind=kind,
@@ -165,6 +180,9 @@ def import_batch_create(
         content=content,
         summary=preview.summary(),
     )
+    batch.keep_sheet(preview.sheet)
+    batch.save(force_insert=True)
+    return batch
 
 
 class _PreviewChanged(Exception):
@@ -205,6 +223,8 @@ def _apply(*, batch: ImportBatch, user, skip_conflicts: bool) -> ImportBatch:
             .filter(recommendation__review=batch.review)
             .values_list("pk", flat=True)
         )
+    # Planned again from the sheet the preview read (the file is not read twice), against the
+    # tracker as it is now: anything that changed since shows as a different summary.
     preview = import_preview(
         kind=batch.kind,
         content=bytes(batch.content),
@@ -212,6 +232,7 @@ def _apply(*, batch: ImportBatch, user, skip_conflicts: bool) -> ImportBatch:
         council=batch.council,
         review=batch.review,
         user=user,
+        sheet=batch.kept_sheet(),
     )
     if preview.summary() != batch.summary:
         raise _PreviewChanged(preview.summary())
@@ -241,8 +262,8 @@ def import_batch_discard(*, batch: ImportBatch) -> ImportBatch:
     if batch.status != ImportStatus.PREVIEWED:
         raise ImportRefused(f"This file was already {batch.get_status_display().lower()}.")
     batch.status = ImportStatus.DISCARDED
-    batch.content = b""  # nothing left to import, so the bytes need not be kept
-    batch.save(update_fields=["status", "content"])
+    batch.content, batch.sheet = b"", {}  # nothing left to import: neither need be kept
+    batch.save(update_fields=["status", "content", "sheet"])
     return batch
 
 
@@ -969,11 +990,19 @@ def _update_error(
         update.action = action
     try:
         update.clean()
-        update.clean_fields(exclude=["action", "author", "recorded_at", "source", "corrects"])
+        # Only the fields the row sets: the others hold their defaults, valid by definition.
+        update.clean_fields(exclude=_UNSET_UPDATE_FIELDS)
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
         return field_name, " ".join(messages)
     return None
+
+
+_UNSET_UPDATE_FIELDS = [
+    f.name
+    for f in ProgressUpdate._meta.concrete_fields
+    if f.name not in ("status", "percent_complete", "commentary")
+]
 
 
 def _validate(preview: Preview, sheet: Sheet, row: int, action: Action) -> None:
@@ -998,7 +1027,7 @@ def _apply_action_plan(preview: Preview, *, user) -> None:
     now = timezone.now()
     history = {"default_user": user, "default_date": now, "batch_size": 500}
     if preview.new_suggestions:
-        bulk_create_with_history(preview.new_suggestions, Recommendation, **history)
+        create_with_history(preview.new_suggestions, Recommendation, user=user, date=now)
     items = [op for op in preview.operations if isinstance(op, PlannedAction)]
     new = [item for item in items if item.action is None]
     changed = [item for item in items if item.action is not None and item.field_changes]
@@ -1013,7 +1042,7 @@ def _apply_action_plan(preview: Preview, *, user) -> None:
             item.action.status = item.update["status"]
             item.action.percent_complete = item.update["percent_complete"]
     if new:
-        bulk_create_with_history([item.action for item in new], Action, **history)
+        create_with_history([item.action for item in new], Action, user=user, date=now)
     _claim_versions(Action, [item.action for item in changed])
     fields: set[str] = set()
     for item in changed:
@@ -1031,7 +1060,7 @@ def _apply_action_plan(preview: Preview, *, user) -> None:
         for m in item.new_milestones
     ]  # fmt: skip
     if milestones:
-        bulk_create_with_history(milestones, Milestone, **history)
+        create_with_history(milestones, Milestone, user=user, date=now)
     moved = [record for item in items for record, _ in item.changed_milestones]
     _claim_versions(Milestone, moved)
     for item in items:
@@ -1052,7 +1081,8 @@ def _apply_quarterly_updates(operations: list[dict], *, user) -> None:
     now = timezone.now()
     actions = [operation["action"] for operation in operations]
     _claim_versions(Action, actions)
-    ProgressUpdate.objects.bulk_create(
+    insert_objects(
+        ProgressUpdate,
         [
             ProgressUpdate(
                 action=operation["action"],
@@ -1065,7 +1095,6 @@ def _apply_quarterly_updates(operations: list[dict], *, user) -> None:
             )
             for operation in operations
         ],
-        batch_size=500,
     )
     _set_statuses([(op["action"], op["status"], op["percent_complete"]) for op in operations])
 
@@ -1115,7 +1144,7 @@ def _create_imported_updates(items: list[PlannedAction], *, user, now) -> None:
                 source=UpdateSource.IMPORT,
             )
         )
-    ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+    insert_objects(ProgressUpdate, updates)
     _set_statuses(
         [
             (item.action, item.update["status"], item.update["percent_complete"])

@@ -44,8 +44,10 @@ class ImportBatchCreateView(ImportPermissionMixin, FormView):
         return super().get_form_kwargs() | {"user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        recent = ImportBatch.objects.visible_to(self.request.user).select_related(
-            "review", "uploaded_by"
+        recent = (
+            ImportBatch.objects.visible_to(self.request.user)
+            .select_related("review", "uploaded_by")
+            .defer("content", "sheet")  # the file and its parse: not shown
         )[:10]
         columns = [
             (FIELD_LABELS[name], synonyms)
@@ -65,6 +67,7 @@ class ImportBatchCreateView(ImportPermissionMixin, FormView):
             council=council_of(self.request.user),
             review=form.cleaned_data["review"],
             uploaded_by=self.request.user,
+            sheet=form.cleaned_data["sheet"],
         )
         return redirect(batch)
 
@@ -77,8 +80,10 @@ class ImportBatchDetailView(ImportPermissionMixin, DetailView):
     context_object_name = "batch"
 
     def get_queryset(self):
-        return ImportBatch.objects.visible_to(self.request.user).select_related(
-            "review", "uploaded_by"
+        return (
+            ImportBatch.objects.visible_to(self.request.user)
+            .select_related("review", "uploaded_by")
+            .defer("content", "sheet")  # the page shows the summary; the file is not read here
         )
 
     def get_context_data(self, **kwargs):

@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
-        batch = import_batch_create(**arguments, uploaded_by=user)
+        batch = import_batch_create(**arguments, uploaded_by=user, sheet=preview.sheet)
         try:
             import_batch_apply(batch=batch, user=user)
         except ImportRefused as refused:
