@@ -8,7 +8,8 @@
   after the child has returned a complete PDF, so a killed render leaves nothing behind.
 * PDF/UA-1: WeasyPrint tags the document; ``reports.pdfua`` repairs what its tagging misses.
 * Speed: one ``FontConfiguration`` per process, created before forking so every child
-  inherits it ready-made.
+  inherits it ready-made; and ``pydyf.PDF.page_references`` is kept between reads (below), which
+  makes the time per page flat instead of growing with the page count.
 """
 
 from __future__ import annotations
@@ -106,19 +107,58 @@ def font_config():
     return _font_config
 
 
-def render_in_process(html: str) -> RenderedPdf:
-    """Render without the time cap; ``render_pdf`` calls this in a child process."""
+def keep_page_references() -> None:
+    """Make ``pydyf.PDF.page_references`` build its tuple once per page count, not per read.
+
+    pydyf (0.13) builds that tuple (one entry per page) afresh on every read, and WeasyPrint's
+    PDF/UA tagging reads it once for each structure element it creates: O(pages x elements),
+    about a fifth of the whole render at 170 pages and growing with every page. Pages are only
+    ever appended (``PDF.add_page``), so a tuple rebuilt whenever the page count changes is the
+    same answer. If a pydyf release turns it into something other than a plain property, this
+    leaves it alone."""
+    import pydyf
+
+    built = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(built, property) or getattr(built.fget, "kept", False):
+        return
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_kept_page_references")
+        if kept is None or kept[0] != count:
+            kept = pdf.__dict__["_kept_page_references"] = (count, built.fget(pdf))
+        return kept[1]
+
+    page_references.kept = True
+    pydyf.PDF.page_references = property(page_references, doc=built.__doc__)
+
+
+def lay_out(html: str):
+    """WeasyPrint's laid-out ``Document`` for ``html``, tagged for PDF/UA-1."""
     import weasyprint
 
-    from reports.pdfua import pdf_make_accessible
-
+    keep_page_references()
     fetcher = _fetcher_class()()
     document = weasyprint.HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
         font_config=font_config(), pdf_variant=PDF_VARIANT
     )
     # <link rel=attachment> cannot come from escaped text, but make sure regardless.
     document.metadata.attachments = []
-    content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[], pdf_forms=False)
+    return document
+
+
+def write(document) -> bytes:
+    """The PDF/UA-1 file WeasyPrint writes for a laid-out ``document``, before our repairs."""
+    keep_page_references()
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[], pdf_forms=False)
+
+
+def render_in_process(html: str) -> RenderedPdf:
+    """Render without the time cap; ``render_pdf`` calls this in a child process."""
+    from reports.pdfua import pdf_make_accessible
+
+    document = lay_out(html)
+    content = write(document)
     return RenderedPdf(content=pdf_make_accessible(content), pages=len(document.pages))
 
 
