@@ -531,19 +531,29 @@ def milestone_timeline(
         y += 36
     if start <= today <= end:
         tx = x_of(today)
+        # Centred on its line unless that would cut it at an edge of the chart (a report is
+        # drawn as at the quarter's last day, so its line is on the right edge): then the word
+        # ends at the line, or starts at it.
+        half = _text_width("Today", SMALL) / 2
+        anchor = "middle"
+        if tx + half > ink.width - PAD:
+            anchor = "end"
+        elif tx - half < PAD:
+            anchor = "start"
         parts.insert(
             0,
             format_html(
                 '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{c}" '
                 'stroke-width="2" stroke-dasharray="6 4"/>'
                 '<text x="{x}" y="{ty}" font-size="{s}" font-weight="bold" '
-                'text-anchor="middle">Today</text>',
+                'text-anchor="{anchor}">Today</text>',
                 x=tx,
                 y1=axis_y,
                 y2=y,
                 c=DARK,
                 ty=PAD + SMALL,
                 s=SMALL,
+                anchor=anchor,
             ),
         )
     counts = {state: sum(1 for row in table if row[3] == state) for state in _STATE_STYLE}

@@ -8,7 +8,10 @@
   after the child has returned a complete PDF, so a killed render leaves nothing behind.
 * PDF/UA-1: WeasyPrint tags the document; ``reports.pdfua`` repairs what its tagging misses.
 * Speed: one ``FontConfiguration`` per process, created before forking so every child
-  inherits it ready-made.
+  inherits it ready-made, with a small document rendered once in the parent first so that
+  WeasyPrint's first-use work (C type parsing, font loading) is inherited as well; and
+  ``pydyf.PDF.page_references`` is kept between reads (below), so PDF/UA tagging is linear in
+  the page count rather than quadratic.
 """
 
 from __future__ import annotations
@@ -106,20 +109,92 @@ def font_config():
     return _font_config
 
 
-def render_in_process(html: str) -> RenderedPdf:
-    """Render without the time cap; ``render_pdf`` calls this in a child process."""
+def keep_page_references() -> None:
+    """Make ``pydyf.PDF.page_references`` build its tuple once per page count, not per read.
+
+    pydyf (0.13) builds that tuple (one entry per page) afresh on every read, and WeasyPrint's
+    PDF/UA tagging reads it once for each structure element it creates: O(pages x elements),
+    about a fifth of the whole render at 170 pages and growing with every page. Pages are only
+    ever appended (``PDF.add_page``), so a tuple rebuilt whenever the page count changes is the
+    same answer. If a pydyf release turns it into something other than a plain property, this
+    leaves it alone."""
+    import pydyf
+
+    built = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(built, property) or getattr(built.fget, "kept", False):
+        return
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_kept_page_references")
+        if kept is None or kept[0] != count:
+            kept = pdf.__dict__["_kept_page_references"] = (count, built.fget(pdf))
+        return kept[1]
+
+    page_references.kept = True
+    pydyf.PDF.page_references = property(page_references, doc=built.__doc__)
+
+
+def lay_out(html: str):
+    """WeasyPrint's laid-out ``Document`` for ``html``, tagged for PDF/UA-1."""
     import weasyprint
 
-    from reports.pdfua import pdf_make_accessible
-
+    keep_page_references()
     fetcher = _fetcher_class()()
     document = weasyprint.HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
         font_config=font_config(), pdf_variant=PDF_VARIANT
     )
     # <link rel=attachment> cannot come from escaped text, but make sure regardless.
     document.metadata.attachments = []
-    content = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[], pdf_forms=False)
+    return document
+
+
+def write(document) -> bytes:
+    """The PDF/UA-1 file WeasyPrint writes for a laid-out ``document``, before our repairs."""
+    keep_page_references()
+    return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[], pdf_forms=False)
+
+
+def render_in_process(html: str) -> RenderedPdf:
+    """Render without the time cap; ``render_pdf`` calls this in a child process."""
+    from reports.pdfua import pdf_make_accessible
+
+    document = lay_out(html)
+    content = write(document)
     return RenderedPdf(content=pdf_make_accessible(content), pages=len(document.pages))
+
+
+# Touches what a report uses (its stylesheet and fonts: regular, bold, italic, the arrows'
+# DejaVu Sans, a table, a link, an SVG with text) so the parent has paid for it before forking.
+_WARM_UP_HTML = """<!DOCTYPE html><html lang="en-GB"><head><title>Warm-up</title><style>
+{css}</style></head><body><main><h1>Warm-up</h1><h2>Heading</h2><p>Text <strong>bold</strong>
+<em>italic</em> <a href="mailto:x@example.invalid">link</a> <span class="arrow">\u2191</span>
+<span class="rag rag-green">Green</span></p><blockquote>Quote</blockquote><ul><li>Item</li></ul>
+<table class="summary"><caption>Table</caption><thead><tr><th scope="col">A</th>
+<th scope="col">B</th></tr></thead><tbody><tr><th scope="row">1</th><td>2</td></tr></tbody>
+</table><figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 80 20"
+width="80" height="20" role="img"><title>Chart</title><text x="2" y="15" font-size="12"
+font-weight="bold">Chart</text></svg></figure></main></body></html>"""
+
+_warmed_up = False
+
+
+def warm_up() -> None:
+    """Render a small document once in this process (about half a second), so each forked
+    render starts with WeasyPrint's lazily built state ready instead of building it again."""
+    global _warmed_up
+    if _warmed_up:
+        return
+    _warmed_up = True
+    from django.template.loader import render_to_string
+
+    from reports.pdfua import pdf_make_accessible
+
+    try:
+        css = render_to_string("reports/pdf/cabinet_report_paper.css")
+        pdf_make_accessible(write(lay_out(_WARM_UP_HTML.format(css=css))))
+    except Exception:  # a slower render is better than none: never let this block one
+        logger.exception("The PDF renderer could not be warmed up.")
 
 
 def _child(html: str, connection) -> None:
@@ -136,6 +211,7 @@ def render_pdf(html: str, *, timeout: float | None = None) -> RenderedPdf:
     if timeout is None:
         timeout = getattr(settings, "REPORT_RENDER_TIMEOUT", DEFAULT_TIMEOUT_SECONDS)
     font_config()  # build it once here so forked children inherit it
+    warm_up()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(html, sender), daemon=True)

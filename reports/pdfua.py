@@ -62,6 +62,29 @@ def _kids(element) -> list:
     return [kid for kid in kids if isinstance(kid, Dictionary) and "/S" in kid]
 
 
+def _is_element(kid) -> bool:
+    return isinstance(kid, Dictionary) and "/S" in kid
+
+
+def _first_kid(element):
+    """The first structure element below ``element``, or None, without listing them all (a
+    section joined across a hundred pages has thousands)."""
+    kids = element.get("/K")
+    if not isinstance(kids, Array):
+        return kids if _is_element(kids) else None
+    return next((kid for kid in kids if _is_element(kid)), None)
+
+
+def _last_kid(element):
+    kids = element.get("/K")
+    if not isinstance(kids, Array):
+        return kids if _is_element(kids) else None
+    for index in range(len(kids) - 1, -1, -1):
+        if _is_element(kids[index]):
+            return kids[index]
+    return None
+
+
 def _page_of(element, pages: dict) -> int:
     page = element.get("/Pg")
     return pages.get(page.objgen, -1) if page is not None else -1
@@ -70,8 +93,7 @@ def _page_of(element, pages: dict) -> int:
 def _last_page(element, pages: dict) -> int:
     """The page its content ends on: the tree is in reading order, so its last descendant's."""
     last, node = _page_of(element, pages), element
-    while kids := _kids(node):
-        node = kids[-1]
+    while (node := _last_kid(node)) is not None:
         last = max(last, _page_of(node, pages))
     return last
 
@@ -80,47 +102,67 @@ def _continues(before, after) -> bool:
     """Whether ``after`` is the rest of ``before`` carried onto the next page (not a new one)."""
     if Name.Sect == after.S:
         # A new section opens with its heading; the rest of a section opens with anything else.
-        first_before, first_after = _kids(before)[:1], _kids(after)[:1]
+        first_before, first_after = _first_kid(before), _first_kid(after)
         return not (
-            first_after
-            and str(first_after[0].S) in _HEADINGS
-            and first_before
-            and first_after[0].S == first_before[0].S
+            first_after is not None
+            and str(first_after.S) in _HEADINGS
+            and first_before is not None
+            and first_after.S == first_before.S
         )
     if Name.Table == after.S:
-        first = _kids(after)[:1]
-        return not (first and Name.Caption == first[0].S)  # a new table shows its caption first
+        first = _first_kid(after)
+        return not (first is not None and Name.Caption == first.S)  # a new table shows its caption
     return True
+
+
+def _has_head(table) -> bool:
+    """Whether ``table`` has a header row group (it comes before the body, after any caption)."""
+    for kid in _kids(table):
+        if Name.THead == kid.S:
+            return True
+        if kid.S in (Name.TBody, Name.TR, Name.TFoot):
+            return False
+    return False
 
 
 def _join_page_fragments(parent, pages: dict) -> None:
     """Join siblings that are one element split across pages, depth first; drop the header row
-    a continued table repeats (its content becomes an artifact in the last step)."""
+    a continued table repeats (its content becomes an artifact in the last step).
+
+    Linear in the size of the tree: each sibling is compared with the element being built up
+    through its first and last descendants only, never by listing everything joined so far."""
     kids = parent.get("/K")
     if not isinstance(kids, Array):
         return
     joined: list = []
+    before = None  # the last element kept, and the page its content ends on
+    before_last_page = -1
     for kid in kids:
-        before = joined[-1] if joined else None
         if (
             isinstance(kid, Dictionary)
-            and isinstance(before, Dictionary)
+            and before is not None
             and kid.get("/S") == before.get("/S")
             and str(kid.get("/S")) in _CONTAINERS
-            and _page_of(kid, pages) > _last_page(before, pages)
+            and _page_of(kid, pages) > before_last_page
             and _continues(before, kid)
         ):
-            has_head = any(Name.THead == child.S for child in _kids(before))
-            for child in kid.K if isinstance(kid.K, Array) else [kid.K]:
+            has_head = Name.Table == before.S and _has_head(before)
+            moved = kid.K if isinstance(kid.K, Array) else [kid.K]
+            for child in moved:
                 if isinstance(child, Dictionary) and child.get("/S") == Name.THead and has_head:
                     continue
-                if isinstance(child, Dictionary) and "/S" in child:
+                if _is_element(child):
                     child.P = before
                 elif isinstance(child, int):  # a marked-content id belongs to its own page
                     child = Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=child)
                 before.K.append(child)
+            before_last_page = max(before_last_page, _last_page(kid, pages))
             continue
         joined.append(kid)
+        if isinstance(kid, Dictionary):
+            before, before_last_page = kid, _last_page(kid, pages)
+        else:
+            before, before_last_page = None, -1
     parent.K = Array(joined)
     for kid in _kids(parent):
         _join_page_fragments(kid, pages)

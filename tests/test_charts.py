@@ -1,7 +1,9 @@
 """The SVG charts: accessible, escaped, drawn from plain data, with their data tables."""
 
 import datetime as dt
+import re
 
+import pytest
 from django.template.loader import render_to_string
 
 from charts import Chart, milestone_timeline, rag_by_theme, status_over_quarters
@@ -188,3 +190,32 @@ def test_a_long_milestone_chart_is_printed_in_parts_that_each_fit_a_page():
     ids = [re.search(r'<title id="([^"]+)"', str(part)).group(1) for part in group["parts"]]
     assert len(set(ids)) == 3  # every part's ids are its own
     assert len(charts_for(snapshot, printed=False)[2]["parts"]) == 1
+
+
+def _today_label_extent(svg: str) -> tuple[float, float, float]:
+    """(left, right, viewBox width) of the "Today" label, from its x, anchor and estimated width."""
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    label = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>Today</text>', svg)
+    x, anchor = float(label.group(1)), label.group(2)
+    text_width = len("Today") * 17 * 0.6  # the charts' own generous estimate at the small size
+    left = {"start": x, "middle": x - text_width / 2, "end": x - text_width}[anchor]
+    return left, left + text_width, width
+
+
+@pytest.mark.parametrize("printed", [False, True])
+@pytest.mark.parametrize(
+    "today", [dt.date(2026, 10, 1), dt.date(2026, 11, 15), dt.date(2026, 12, 31)]
+)
+def test_the_today_label_is_inside_the_chart_even_at_the_quarter_ends(today, printed):
+    # The Cabinet report draws the time line as at the quarter's last day, so "Today" sits on
+    # the right edge: centred on it, half the word was cut off in the PDF and the Word file.
+    chart = milestone_timeline(
+        [{"title": "Go live", "due_date": dt.date(2026, 11, 1), "completed_on": None,
+          "action_reference": "R1.1", "overdue": False}],
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 12, 31),
+        today=today,
+        printed=printed,
+    )  # fmt: skip
+    left, right, width = _today_label_extent(str(chart.svg))
+    assert left > 0 and right < width

@@ -21,5 +21,5 @@ def test_the_amber_tag_has_the_charts_amber():
 
 
 def test_the_pdf_s_amber_is_the_same():
-    css = (Path(settings.BASE_DIR) / "templates/reports/pdf/cabinet_report.css").read_text()
+    css = (Path(settings.BASE_DIR) / "templates/reports/pdf/cabinet_report_paper.css").read_text()
     assert Rag.AMBER.hex in _rule(css.replace(" ", ""), ".rag-amber")

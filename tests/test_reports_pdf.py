@@ -117,3 +117,37 @@ def test_the_issued_pdf_drops_the_draft_notice_and_keeps_the_checked_figures(ren
     assert "Draft" not in issued_text
     assert issued.snapshot == rendered.snapshot
     assert draft_text.replace("Draft: not yet issued to Cabinet. ", "") == issued_text
+
+
+def test_a_render_logs_no_weasyprint_warnings(council, officer, personas, caplog):
+    # Every render used to warn 'Invalid media type " screen and (max-width: 40em) "': the
+    # preview's phone rule was inlined into the PDF's stylesheet. A warning at every render
+    # hides the one that matters (a refused resource, a missing alt text).
+    import logging
+
+    from reports.pdf import render_in_process
+    from reports.rendering import report_html
+
+    review, _ = make_plan(council, officer)
+    report = services.cabinet_report_create(
+        council=council,
+        quarter=Q2,
+        reviews=[review],
+        created_by=personas[Role.PERFORMANCE],
+        meeting_date=dt.date(2024, 11, 14),
+    )
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_in_process(report_html(report))
+    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
+    assert warnings == []
+
+
+def test_the_preview_keeps_its_screen_rules_and_the_pdf_has_none(client, rendered, personas):
+    from django.template.loader import render_to_string
+
+    client.force_login(personas[Role.PERFORMANCE])
+    preview_css = client.get("/reports/report.css").content.decode()
+    assert "@media screen and (max-width: 40em)" in preview_css
+    assert ".rag-amber" in preview_css  # and every rule the PDF has
+    html = render_to_string("reports/pdf/cabinet_report.html", {"for_screen": False})
+    assert ".rag-amber" in html and "@media screen" not in html
