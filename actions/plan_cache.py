@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -234,14 +235,39 @@ def plan_key(
     return "plan:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+# At quarter end every save makes the next read of the plan cold, and under load a cold read
+# takes long enough for several more readers to arrive: without this they would all read the
+# plan again at once, making each other slower still. The first reader of a key reads it; the
+# others wait (at most READ_WAIT_SECONDS) for what it stores. A key names one plan version, so
+# what they are given is exactly what they would have read.
+READ_WAIT_SECONDS = 3.0
+_POLL_SECONDS = 0.02
+
+
 def cached_value(key: str | None, read: Callable[[], object]):
-    """What ``read()`` returned for ``key`` (a ``plan_key``), reading it once if need be."""
+    """What ``read()`` returned for ``key`` (a ``plan_key``), reading it once if need be: once
+    in all the processes sharing the cache, when another is reading it already."""
     if key is None:
         return read()
     found = cache.get(key)
-    if found is None:
+    if found is not None:
+        return found
+    reading = f"{key}:reading"
+    first = cache.add(reading, 1, timeout=int(READ_WAIT_SECONDS) + 10)
+    if not first:
+        waited_until = time.monotonic() + READ_WAIT_SECONDS
+        while time.monotonic() < waited_until:
+            time.sleep(_POLL_SECONDS)
+            found = cache.get(key)
+            if found is not None:
+                return found
+        # The reader is slow or died: read it here too, rather than keep the person waiting.
+    try:
         found = read()
         cache.set(key, found, timeout=settings.PLAN_CACHE_SECONDS)
+    finally:
+        if first:
+            cache.delete(reading)
     return found
 
 

@@ -33,7 +33,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -44,6 +44,32 @@ CABINET_MEMBERS = int(os.environ.get("LOAD_CABINET", "20"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "30"))
 PASSWORD = "load-test-" + secrets.token_hex(8)
 CLEAN_ERROR_PAGE = "Sorry, there is a problem with the service"
+# The cache a deployment with several gunicorn workers uses: one Redis they share (README,
+# "Deploying"). Empty: each worker caches in its own memory. Keys carry a prefix of their own per
+# run, so developers sharing a Redis database never read each other's plans.
+CACHE_REDIS_URL = os.environ.get("LOAD_CACHE_REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHE_KEY_PREFIX = f"{LOAD_DB}-{secrets.token_hex(4)}"
+
+
+def redis_reachable(url: str) -> bool:
+    address = urlparse(url)
+    try:
+        with socket.create_connection((address.hostname, address.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def cache_settings() -> dict[str, str]:
+    if CACHE_REDIS_URL and redis_reachable(CACHE_REDIS_URL):
+        return {"CACHE_REDIS_URL": CACHE_REDIS_URL, "CACHE_KEY_PREFIX": CACHE_KEY_PREFIX}
+    return {"CACHE_REDIS_URL": ""}
+
+
+def cache_in_words(env: dict[str, str]) -> str:
+    if env.get("CACHE_REDIS_URL"):
+        return f"cache in Redis ({env['CACHE_REDIS_URL']}) shared by the workers"
+    return "cache in each worker's memory (no Redis)"
 
 
 def database_url(name: str) -> str:
@@ -62,6 +88,7 @@ def app_env(db_name: str, **extra) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="ERROR",
         LOGIN_FAILURE_LIMIT="1000",
+        **cache_settings(),
     )
     env.update(extra)
     return env
@@ -400,6 +427,39 @@ def start_gunicorn(
     raise RuntimeError("gunicorn did not start")
 
 
+def session_cpu_seconds(session_id: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of one session: gunicorn
+    and its workers, or the task worker (each is started in a session of its own)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After the ")" that ends the command name: state is field 3, session 6, utime 14.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[3]) == session_id:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def take_bench_lock(print_line):
+    """With BENCH_LOCK=<a file>, wait for an exclusive flock on it, so that on a shared machine
+    only the timed part of a run, not its setup, keeps others from measuring; the open file
+    (close it to release), or None."""
+    path = os.environ.get("BENCH_LOCK")
+    if not path:
+        return None
+    import fcntl
+
+    lock = open(path, "a")  # noqa: SIM115 - held until the timed part ends
+    asked = time.monotonic()
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    print_line(f"  {path} taken after {time.monotonic() - asked:.0f} s; load average "
+               f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}")  # fmt: skip
+    return lock
+
+
 def stored_updates(db_name: str) -> Counter:
     out = pg_tool(
         "psql",
@@ -417,7 +477,8 @@ def run(print_line=print, *, fault: bool = False, keep_database: bool = False) -
     title = "Load test with PostgreSQL stopped mid-run" if fault else "Load test"
     print_line(
         f"{title} ({OFFICERS} officers updating, {CABINET_MEMBERS} Cabinet members "
-        f"reading, {SECONDS:.0f} s, gunicorn 4 workers x 4 threads, PostgreSQL)"
+        f"reading, {SECONDS:.0f} s, gunicorn 4 workers x 4 threads, PostgreSQL, "
+        f"{cache_in_words(cache_settings())})"
     )
     if not pg_ready():
         print_line("  skipped: no PostgreSQL at 127.0.0.1:5432")
@@ -757,12 +818,13 @@ def run_open(print_line=print, *, restart: bool = False) -> dict:
         f"{SAVE_EVERY:.0f} s and reading My actions between, {OPEN_MEMBERS} members reading the "
         f"dashboard and a report every {MEMBER_EVERY:.0f} s, the performance team generating two "
         f"report PDFs and confirming a {IMPORT_ROWS}-row import; {OPEN_SECONDS:.0f} s, gunicorn "
-        "4 workers x 4 threads, one task worker, PostgreSQL"
+        f"4 workers x 4 threads, one task worker, PostgreSQL, {cache_in_words(cache_settings())}"
     )
     if not pg_ready():
         print_line("  skipped: no PostgreSQL at 127.0.0.1:5432")
         return {}
     actions, made = prepare_open_database(print_line)
+    bench_lock = take_bench_lock(print_line)
     port = free_port()
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed once both have stopped
         prefix="pct-open-", suffix=".log", delete=False
@@ -799,6 +861,7 @@ def run_open(print_line=print, *, restart: bool = False) -> dict:
                 args=(browsers["load-performance"], made, began, results, jobs),
             )
         )
+        cpu_before = {p.pid: session_cpu_seconds(p.pid) for p in (server, worker)}
         for thread in threads:
             thread.start()
         if restart:
@@ -810,6 +873,11 @@ def run_open(print_line=print, *, restart: bool = False) -> dict:
                 f"  PostgreSQL restarted at {stopped_at - began:.1f} s, accepting connections "
                 f"again after {fault_window[1] - stopped_at:.1f} s"
             )
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        # The machine over the timed window: what gunicorn and the task worker used, and what
+        # else wanted the cores (a shared machine's other work shows in the load average).
+        cpu = {p.pid: session_cpu_seconds(p.pid) - cpu_before[p.pid] for p in (server, worker)}
+        load_average = os.getloadavg()
         for thread in threads:
             thread.join(OPEN_SECONDS + 400)
         elapsed = time.monotonic() - began
@@ -823,6 +891,8 @@ def run_open(print_line=print, *, restart: bool = False) -> dict:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        if bench_lock:
+            bench_lock.close()
     log.close()
     tracebacks = Path(log.name).read_text(errors="replace").count("Traceback")
     print_line(f"  server and worker log {log.name}: {tracebacks} tracebacks")
@@ -833,6 +903,14 @@ def run_open(print_line=print, *, restart: bool = False) -> dict:
     # after it (until the PDFs and the import finished) are counted in it.
     print_line(f"  (the last job finished {elapsed:.0f} s after the start)")
     figures = report(print_line, results, OPEN_SECONDS, fault_window)
+    requests = figures["requests"]
+    print_line(
+        f"  CPU over the {OPEN_SECONDS:.0f} s: gunicorn {cpu[server.pid]:.0f} s "
+        f"({1000 * cpu[server.pid] / max(requests, 1):.0f} ms a request), task worker "
+        f"{cpu[worker.pid]:.0f} s; load average at the end "
+        f"{' '.join(f'{n:.2f}' for n in load_average)} (2 cores)"
+    )
+    figures.update(server_cpu=cpu[server.pid], worker_cpu=cpu[worker.pid], load=load_average)
     for job in jobs:
         outcome = job.get("outcome", "not finished")
         took = f"{job['finished']:.1f} s" if "finished" in job else "-"

@@ -76,3 +76,11 @@ def test_an_action_starting_within_the_quarter_is_new():
 def test_an_undated_action_without_updates_is_not_started_at_both_ends_not_new():
     ActionFactory(reference="R1.1", start_date=None, target_date=None)
     assert Direction(read(Action.objects.all())["R1.1"].direction_then) == Direction.UNCHANGED
+
+
+def test_the_direction_of_travel_reads_each_days_status_once_not_once_per_status():
+    """Django's Case(When(...)) would repeat the status subquery in every WHEN: ranking both
+    days' statuses that way put 52 subqueries of updates in the SQL, each compiled by Django and
+    run for every row (most of My actions' and a cold dashboard's time under load)."""
+    sql = str(Action.objects.as_at(Q2.end, Q2.previous().end).query)
+    assert sql.count('"actions_progressupdate"') <= 20

@@ -24,6 +24,7 @@ from tests.factories import ActionFactory, CouncilFactory, RecommendationFactory
 from tests.import_files import xlsx_bytes
 from tests.import_fixtures import plan_setup_fixture  # noqa: F401 - the plan_setup fixture
 from tests.test_import_action_plan import clean_plan_rows, upload
+from tracker.quarters import previous_quarter_end
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)
@@ -179,3 +180,59 @@ def test_another_worker_process_sees_a_committed_change_through_the_database_ver
     assert PlanVersion.objects.get(council=council).version == 1
     cache.set(local, 7, timeout=None)  # the other process never saw its counter move
     assert next(a for a in read(review).actions if a.pk == actions[0].pk).description == "Renamed"
+
+
+def test_a_second_reader_of_a_cold_plan_waits_for_the_first_instead_of_reading_it_too(council):
+    """Under load a cold read is slow and more readers arrive meanwhile: they are given what
+    the first one stores, for that same plan version, and do not read the database."""
+    import threading
+
+    from actions import plan_cache
+
+    review, _ = plan_build(council=council, size=1, today=TODAY)
+    key = plan_cache.plan_key("test", reviews=[review], day=TODAY, previous_day=None)
+    assert cache.add(f"{key}:reading", 1)  # another worker is reading it
+    threading.Timer(0.2, lambda: cache.set(key, "what the first reader read")).start()
+
+    def read_again():
+        raise AssertionError("read the plan a second time")
+
+    assert plan_cache.cached_value(key, read_again) == "what the first reader read"
+
+
+def test_a_reader_does_not_wait_for_ever_for_a_first_reader_that_died(council, monkeypatch):
+    from actions import plan_cache
+
+    monkeypatch.setattr(plan_cache, "READ_WAIT_SECONDS", 0.1)
+    review, _ = plan_build(council=council, size=1, today=TODAY)
+    key = plan_cache.plan_key("test", reviews=[review], day=TODAY, previous_day=None)
+    assert cache.add(f"{key}:reading", 1)  # taken by a worker killed mid-read
+    assert plan_cache.cached_value(key, lambda: "read here") == "read here"
+    assert cache.get(key) == "read here"
+
+
+def test_a_reader_after_a_save_reads_the_new_plan_without_waiting_on_a_reader_of_the_old(
+    council, monkeypatch
+):
+    """The key names the plan version: a reader arriving after a save neither waits for nor is
+    given what a reader of the plan before it is still reading."""
+    from actions import plan_cache
+
+    review, actions = plan_build(council=council, size=1, today=TODAY)
+    assert status_of(read(review), actions[0]) == ActionStatus.ON_TRACK
+    previous_day = previous_quarter_end(TODAY)
+    before = plan_cache.plan_key(
+        "plan_as_at", reviews=[review], day=TODAY, previous_day=previous_day
+    )
+    assert cache.get(before) is not None
+    assert cache.add(f"{before}:reading", 1)  # a slow reader of the old plan
+    progress_update_create(
+        action=actions[0], author=actions[0].lead_officer, status="off_track",
+        percent_complete=10, commentary="Slipped.",
+    )  # fmt: skip
+
+    def no_waiting(seconds):
+        raise AssertionError("waited for a reader of another plan version")
+
+    monkeypatch.setattr(plan_cache.time, "sleep", no_waiting)
+    assert status_of(read(review), actions[0]) == ActionStatus.OFF_TRACK

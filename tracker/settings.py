@@ -200,13 +200,16 @@ COUNCIL_SHORT_NAME = env_str("COUNCIL_SHORT_NAME", "Sefton Council")
 # --- Cache (issue 16) -----------------------------------------------------------------------
 # The read of the plan per council and day is cached (actions/plan_cache.py); every write that
 # changes it moves the council's plan version on. Local memory in each process unless
-# CACHE_REDIS_URL points at a Redis shared by every web process; PLAN_CACHE_SECONDS=0 turns the
-# plan cache off.
+# CACHE_REDIS_URL points at a Redis shared by every web process (what a deployment with several
+# gunicorn workers wants: a plan read after a save is read once, not once in each process);
+# PLAN_CACHE_SECONDS=0 turns the plan cache off. Deployments sharing one Redis database need a
+# CACHE_KEY_PREFIX each: plan versions count from 1 in every database, so keys would collide.
 CACHE_REDIS_URL = env_str("CACHE_REDIS_URL", "")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "pct")
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                    "LOCATION": CACHE_REDIS_URL, "KEY_PREFIX": "pct"}
+                    "LOCATION": CACHE_REDIS_URL, "KEY_PREFIX": CACHE_KEY_PREFIX}
     }  # fmt: skip
 else:
     CACHES = {
