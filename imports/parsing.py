@@ -413,7 +413,7 @@ def cell_text(value) -> str:
         value = int(value)
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
-        text = text[1:]
+        text = text[1:].strip()  # a quoted tab is space like any other once the quote is off
     return text
 
 
