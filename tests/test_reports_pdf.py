@@ -151,3 +151,41 @@ def test_the_preview_keeps_its_screen_rules_and_the_pdf_has_none(client, rendere
     assert ".rag-amber" in preview_css  # and every rule the PDF has
     html = render_to_string("reports/pdf/cabinet_report.html", {"for_screen": False})
     assert ".rag-amber" in html and "@media screen" not in html
+
+
+def test_every_column_heading_of_a_charts_data_table_fits_its_column(council, officer, personas):
+    # "Closed / superseded" ran past its cell into "Total" when the row labels took 30 %.
+    from weasyprint.formatting_structure import boxes
+
+    from reports.pdf import lay_out
+    from reports.rendering import report_html
+
+    review, _ = make_plan(council, officer)
+    report = services.cabinet_report_create(
+        council=council,
+        quarter=Q2,
+        reviews=[review],
+        created_by=personas[Role.PERFORMANCE],
+        meeting_date=dt.date(2024, 11, 14),
+    )
+    headings, overflowing = [], []
+
+    def walk(box, in_chart_data=False, cell=None):
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        in_chart_data = in_chart_data or (
+            isinstance(box, boxes.TableBox) and "chart-data" in classes
+        )
+        if in_chart_data and isinstance(box, boxes.TableCellBox) and box.element_tag == "th":
+            cell = box
+        if cell is not None and isinstance(box, boxes.TextBox):
+            headings.append(box.text)
+            if box.position_x + box.width > cell.content_box_x() + cell.width + 0.5:
+                overflowing.append(box.text)
+        for child in getattr(box, "children", []):
+            walk(child, in_chart_data, cell)
+
+    for page in lay_out(report_html(report)).pages:
+        walk(page._page_box)
+    assert "superseded" in " ".join(headings)
+    assert overflowing == []
