@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from actions.services import progress_update_create
+from reports import services as report_services
 from tests.factories import (
     ActionFactory,
     MilestoneFactory,
@@ -19,6 +20,17 @@ TITLES = [
     "Review and align corporate capacity to support council priorities",
     "Increase Financial Reserves",
 ]
+
+
+def q2_draft(council, reviews, created_by):
+    """The draft report on Q2 2024/25 for the Cabinet meeting of 14 November 2024."""
+    return report_services.cabinet_report_create(
+        council=council,
+        quarter=Q2,
+        reviews=list(reviews),
+        created_by=created_by,
+        meeting_date=dt.date(2024, 11, 14),
+    )
 
 
 def moment(day: str, hour: int = 9) -> dt.datetime:

@@ -1,7 +1,6 @@
 """The Word version of the Cabinet report: the same report from the same snapshot, accessible
 as Word understands it, and frozen with the PDF when the report is issued."""
 
-import datetime as dt
 import io
 import itertools
 
@@ -11,7 +10,7 @@ from docx.oxml.ns import qn
 
 from accounts.choices import Role
 from reports import services
-from tests.reports_plan import Q2, TITLES, make_plan
+from tests.reports_plan import TITLES, make_plan, q2_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rendered(council, officer, personas):
     review, _ = make_plan(council, officer)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     return services.cabinet_report_render_pdf(report=report)
 
 

@@ -1,6 +1,5 @@
 """The Cabinet report PDF itself: it opens, says what Cabinet needs, and is accessible."""
 
-import datetime as dt
 import io
 
 import pikepdf
@@ -8,7 +7,7 @@ import pytest
 
 from accounts.choices import Role
 from reports import services
-from tests.reports_plan import Q2, TITLES, make_plan, pdf_text
+from tests.reports_plan import TITLES, make_plan, pdf_text, q2_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rendered(council, officer, personas):
     review, _ = make_plan(council, officer)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     report = services.cabinet_report_update(report=report, contact_officer="Jan McMahon")
     return services.cabinet_report_render_pdf(report=report)
 
@@ -129,13 +122,7 @@ def test_a_render_logs_no_weasyprint_warnings(council, officer, personas, caplog
     from reports.rendering import report_html
 
     review, _ = make_plan(council, officer)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         render_in_process(report_html(report))
     warnings = [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
@@ -161,13 +148,7 @@ def test_every_column_heading_of_a_charts_data_table_fits_its_column(council, of
     from reports.rendering import report_html
 
     review, _ = make_plan(council, officer)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     headings, overflowing = [], []
 
     def walk(box, in_chart_data=False, cell=None):

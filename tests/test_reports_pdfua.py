@@ -2,7 +2,6 @@
 
 Each test names the Matterhorn Protocol 1.1 failure condition(s) it guards against."""
 
-import datetime as dt
 import io
 import itertools
 
@@ -12,7 +11,7 @@ import pytest
 from accounts.choices import Role
 from reports import services
 from reports.rendering import report_html
-from tests.reports_plan import Q2, make_long_plan, make_plan
+from tests.reports_plan import make_long_plan, make_plan, q2_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -78,26 +77,14 @@ def _render(report):
 @pytest.fixture
 def small(council, officer, personas):
     review, _ = make_plan(council, officer)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     return _render(report)
 
 
 @pytest.fixture
 def long(council, officer, personas):
     review = make_long_plan(council, officer)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     return _render(report)
 
 

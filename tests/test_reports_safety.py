@@ -15,7 +15,7 @@ from accounts.choices import Role
 from reports import pdf as report_pdf
 from reports import services
 from tests.factories import MilestoneFactory
-from tests.reports_plan import Q2, make_plan, pdf_text, update
+from tests.reports_plan import make_plan, pdf_text, q2_draft, update
 
 pytestmark = pytest.mark.django_db
 
@@ -73,13 +73,7 @@ def test_commentary_full_of_html_is_printed_as_text_and_fetches_nothing(
     review, actions = make_plan(council, officer)
     commentary = "\n".join(payloads(base))
     update(actions["R1.1"], "2024-09-25", "on_track", 35, commentary)
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     report = services.cabinet_report_render_pdf(report=report)
     content = bytes(report.pdf)
     # Long URLs wrap across lines in the table cell: compare without whitespace.
@@ -177,13 +171,7 @@ def test_every_free_text_field_in_the_pdf_is_printed_as_text(
     MilestoneFactory(action=action, title=hostile["milestone"], due_date=dt.date(2024, 8, 15))
     officer.first_name = hostile["officer"]
     officer.save()
-    report = services.cabinet_report_create(
-        council=council,
-        quarter=Q2,
-        reviews=[review],
-        created_by=personas[Role.PERFORMANCE],
-        meeting_date=dt.date(2024, 11, 14),
-    )
+    report = q2_draft(council, [review], personas[Role.PERFORMANCE])
     content = bytes(services.cabinet_report_render_pdf(report=report).pdf)
     text = "".join(pdf_text(content).split())
     for field, payload in hostile.items():
