@@ -117,7 +117,7 @@ def test_the_performance_team_runs_a_cabinet_report_and_a_cabinet_member_downloa
     page.sign_in("performance")
     page.goto(f"{live_server.url}/reports/new/")
     page.get_by_label("Quarter", exact=True).select_option("2026-27-Q2")  # from the list
-    meeting = page.get_by_role("group", name="Date of the Cabinet meeting")  # GOV.UK date input
+    meeting = page.get_by_role("group", name="Date of the meeting")  # GOV.UK date input
     meeting.get_by_label("Day").fill("9")
     meeting.get_by_label("Month").fill("12")
     meeting.get_by_label("Year").fill("2026")
