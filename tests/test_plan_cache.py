@@ -1,12 +1,22 @@
 """The read of the plan is cached per council and day, and every write that changes the plan
 shows at once: a saved update, an approval, a correction, a bulk import. Another council's
-cached plan is left alone."""
+cached plan is left alone.
+
+Every test runs twice: on the local-memory cache (the default) and on the cache a deployment
+of several gunicorn workers uses, one Redis shared by them all (``CACHE_REDIS_URL``). The Redis
+runs need one at ``TEST_CACHE_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``) and are
+skipped with a message otherwise; their keys carry a prefix of their own, removed afterwards."""
 
 import datetime as dt
+import os
+import socket
+import uuid
+from urllib.parse import urlparse
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.test import override_settings
 
 from actions.choices import ActionStatus
 from actions.models import Action, PlanVersion
@@ -28,6 +38,35 @@ from tracker.quarters import previous_quarter_end
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)
+REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(url: str) -> bool:
+    address = urlparse(url)
+    try:
+        with socket.create_connection((address.hostname, address.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True, params=["local memory", "shared Redis"])
+def plan_cache_backend(request):
+    if request.param == "local memory":
+        yield
+        return
+    if not _reachable(REDIS_URL):
+        pytest.skip(f"no Redis at {REDIS_URL} (TEST_CACHE_REDIS_URL)")
+    prefix = f"pct-test-{uuid.uuid4().hex}"
+    backend = "django.core.cache.backends.redis.RedisCache"
+    with override_settings(
+        CACHES={"default": {"BACKEND": backend, "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+    ):
+        assert type(caches["default"]).__name__ == "RedisCache"
+        yield
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
 
 
 @pytest.fixture(autouse=True)
