@@ -15,6 +15,7 @@ from jobs.models import Job
 from reports import services
 from reports.models import CabinetReport
 from reports.pdf import RenderedPdf
+from tests.redis_service import redis_or_skip
 from tests.reports_plan import Q2, make_plan
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,15 +73,7 @@ def test_the_database_worker_generates_the_report(client, report, personas):
 
 @pytest.fixture
 def redis_queue():
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("REQUIRE_REDIS"):
-            raise
-        pytest.skip(f"Redis is not running at {REDIS_URL} (CI sets REQUIRE_REDIS=1)")
+    redis_or_skip(REDIS_URL)
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
         RQ_QUEUES={"default": {"URL": REDIS_URL}},

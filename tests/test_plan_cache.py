@@ -4,14 +4,12 @@ cached plan is left alone.
 
 Every test runs twice: on the local-memory cache (the default) and on the cache a deployment
 of several gunicorn workers uses, one Redis shared by them all (``CACHE_REDIS_URL``). The Redis
-runs need one at ``TEST_CACHE_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``) and are
-skipped with a message otherwise; their keys carry a prefix of their own, removed afterwards."""
+runs need one at ``TEST_CACHE_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``; outside CI
+they are skipped without one); their keys carry a prefix of their own, removed afterwards."""
 
 import datetime as dt
 import os
-import socket
 import uuid
-from urllib.parse import urlparse
 
 import pytest
 import time_machine
@@ -33,6 +31,7 @@ from tests.dashboard_plan import plan_build
 from tests.factories import ActionFactory, CouncilFactory, RecommendationFactory
 from tests.import_files import xlsx_bytes
 from tests.import_fixtures import plan_setup_fixture  # noqa: F401 - the plan_setup fixture
+from tests.redis_service import redis_or_skip
 from tests.test_import_action_plan import clean_plan_rows, upload
 from tracker.quarters import previous_quarter_end
 
@@ -41,22 +40,12 @@ TODAY = dt.date(2026, 11, 23)
 REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def _reachable(url: str) -> bool:
-    address = urlparse(url)
-    try:
-        with socket.create_connection((address.hostname, address.port or 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(autouse=True, params=["local memory", "shared Redis"])
 def plan_cache_backend(request):
     if request.param == "local memory":
         yield
         return
-    if not _reachable(REDIS_URL):
-        pytest.skip(f"no Redis at {REDIS_URL} (TEST_CACHE_REDIS_URL)")
+    redis_or_skip(REDIS_URL)
     prefix = f"pct-test-{uuid.uuid4().hex}"
     backend = "django.core.cache.backends.redis.RedisCache"
     with override_settings(
