@@ -240,6 +240,10 @@ def run(print_line=print) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix="pct-kill-"))
     env = {
         **os.environ,
+        # The app's own settings, with its database task queue: run from ``python -m bench``
+        # this process has the test settings, whose tasks run at once when queued, so there
+        # was never a worker to kill.
+        "DJANGO_SETTINGS_MODULE": "tracker.settings",
         "DEBUG": "1",
         "PYTHONUNBUFFERED": "1",
         "DATABASE_URL": os.environ.get("KILL_DATABASE_URL", f"sqlite:///{scratch}/kill.sqlite3"),

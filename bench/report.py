@@ -4,7 +4,7 @@ the same HTML at 1x, 5x and 20x the plan (whole process each, wall and CPU secon
 Run by ``python -m bench`` in its throwaway database (Sefton and the demo plan already loaded),
 or alone with ``python -m bench.report``; it needs a performance team member from load_demo.
 
-    BENCH_REPORT_RUNS=5 BENCH_REPORT_SCALES=1,5,20 python -m bench.report
+    BENCH_REPORT_RUNS=5 BENCH_REPORT_SCALES=1,5,20 BENCH_REPORT_PAIRS=5 python -m bench.report
 """
 
 import copy
@@ -38,6 +38,7 @@ from tracker.quarters import FinancialQuarter
 
 RUNS = max(3, int(os.environ.get("BENCH_REPORT_RUNS", "5")))
 SCALES = [int(n) for n in os.environ.get("BENCH_REPORT_SCALES", "1,5,20").split(",")]
+PAIRS = max(1, int(os.environ.get("BENCH_REPORT_PAIRS", "5")))  # at 1x and 5x; one at 20x
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -140,14 +141,18 @@ def _pages(path: Path) -> int:
 
 def side_by_side(report, print_line) -> None:
     """WeasyPrint (as the tracker renders: PDF/UA-1 plus repairs) and Chromium printing the
-    same HTML file, one run each per size, alternating so neither gets a warmer machine."""
+    same HTML file, whole process each, alternating (W, C, W, C ...) so neither gets a warmer
+    machine; PAIRS pairs at the sizes that take seconds, one at the size that takes a minute."""
     print_line()
-    print_line("Cabinet report HTML rendered by both, whole process each (wall s, CPU s, pages)")
+    print_line(
+        "Cabinet report HTML rendered by both, whole process each, alternating "
+        "(median wall s of the pairs [fastest-slowest], CPU s, pages)"
+    )
     if CHROMIUM is None:
         print_line("  Chromium is not installed: only WeasyPrint is measured.")
     header = (
-        f"  {'size':>4} {'WeasyPrint':>22} {'s/page':>7}   {'Chromium':>22} {'s/page':>7}"
-        f" {'W/C':>5}   layout / write / PDF-UA s"
+        f"  {'size':>4} {'pairs':>5} {'WeasyPrint':>29} {'s/page':>7}   {'Chromium':>29}"
+        f" {'s/page':>7} {'W/C':>5}   layout / write / PDF-UA s"
     )
     print_line(header)
     original = report.snapshot
@@ -158,33 +163,42 @@ def side_by_side(report, print_line) -> None:
             html = folder / f"report-{times}x.html"
             html.write_text(report_html(report), encoding="utf-8")
             weasy_pdf, chrome_pdf = folder / f"w-{times}.pdf", folder / f"c-{times}.pdf"
-            w_wall, w_cpu = _whole_process(
-                [sys.executable, "-m", "bench.render_weasyprint", str(html), str(weasy_pdf)]
-            )
-            w_pages = _pages(weasy_pdf)
-            chrome = "not measured"
-            c_per_page, ratio = "", ""
-            if CHROMIUM:
-                c_wall, c_cpu = _whole_process(
-                    [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     "--disable-background-networking", "--no-pdf-header-footer",
-                     f"--print-to-pdf={chrome_pdf}", html.as_uri()]
-                )  # fmt: skip
-                c_pages = _pages(chrome_pdf)
-                chrome = f"{c_wall:6.2f} {c_cpu:6.2f} {c_pages:4d}p"
+            weasyprint = [
+                sys.executable, "-m", "bench.render_weasyprint", str(html), str(weasy_pdf)
+            ]  # fmt: skip
+            chromium = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--disable-background-networking", "--no-pdf-header-footer",
+                        f"--print-to-pdf={chrome_pdf}", html.as_uri()]  # fmt: skip
+            pairs = PAIRS if times <= 5 else 1
+            w_runs, c_runs = [], []
+            for _ in range(pairs):
+                w_runs.append(_whole_process(weasyprint))
+                if CHROMIUM:
+                    c_runs.append(_whole_process(chromium))
+            w_wall, w_pages = statistics.median(w for w, _ in w_runs), _pages(weasy_pdf)
+            weasy = _figures(w_runs, w_pages)
+            chrome, c_per_page, ratio = "not measured", "", ""
+            if c_runs:
+                c_wall, c_pages = statistics.median(w for w, _ in c_runs), _pages(chrome_pdf)
+                chrome = _figures(c_runs, c_pages)
                 c_per_page = f"{c_wall / c_pages:7.3f}"
                 ratio = f"{w_wall / c_wall:5.2f}"
             phases = subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "bench.render_weasyprint", str(html), str(weasy_pdf),
-                 "--phases"],
-                check=True, capture_output=True, text=True, timeout=900, cwd=ROOT,
+                [*weasyprint, "--phases"], check=True, capture_output=True, text=True,
+                timeout=900, cwd=ROOT,
             ).stdout.split()  # fmt: skip
             print_line(
-                f"  {times:>3}x {w_wall:6.2f} {w_cpu:6.2f} {w_pages:4d}p {'':>3}"
-                f"{w_wall / w_pages:7.3f}   {chrome:>22} {c_per_page:>7} {ratio:>5}   "
-                f"{' / '.join(phases[1:])}"
+                f"  {times:>3}x {pairs:>5} {weasy:>29} {w_wall / w_pages:7.3f}   {chrome:>29}"
+                f" {c_per_page:>7} {ratio:>5}   {' / '.join(phases[1:])}"
             )
     report.snapshot = original
+
+
+def _figures(runs: list[tuple[float, float]], pages: int) -> str:
+    walls = [wall for wall, _ in runs]
+    spread = f"[{min(walls):.2f}-{max(walls):.2f}]" if len(runs) > 1 else ""
+    cpu = statistics.median(cpu for _, cpu in runs)
+    return f"{statistics.median(walls):6.2f} {spread:>11} {cpu:5.2f} {pages:4d}p"
 
 
 def main() -> None:
