@@ -149,9 +149,10 @@ def writing_for(probe: Probe, seconds: float, once=lambda elapsed, output, pid: 
     armed: list[bool] = []
 
     def ready(elapsed, output, pid):
-        if not armed and not once(elapsed, output, pid):
-            return False
-        armed.append(True)
+        if not armed:
+            if not once(elapsed, output, pid):
+                return False
+            armed.append(True)
         if not probe.writing():
             since.clear()
             return False
