@@ -52,37 +52,34 @@ def pdf_make_accessible(content: bytes) -> bytes:
         return out.getvalue()
 
 
-def _kids(element) -> list:
-    """The structure elements directly below ``element`` (not marked-content ids or OBJRs)."""
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    if not isinstance(kids, Array):
-        kids = [kids]
-    return [kid for kid in kids if isinstance(kid, Dictionary) and "/S" in kid]
-
-
 def _is_element(kid) -> bool:
+    """A structure element, not a marked-content id or an OBJR."""
     return isinstance(kid, Dictionary) and "/S" in kid
 
 
-def _first_kid(element):
-    """The first structure element below ``element``, or None, without listing them all (a
-    section joined across a hundred pages has thousands)."""
+def _element_kids(element, *, last_first: bool = False):
+    """The structure elements directly below ``element``, one at a time (in reverse order with
+    ``last_first``), so the first or last of thousands is found without listing them all."""
     kids = element.get("/K")
+    if kids is None:
+        return iter(())
     if not isinstance(kids, Array):
-        return kids if _is_element(kids) else None
-    return next((kid for kid in kids if _is_element(kid)), None)
+        kids = [kids]
+    elif last_first:
+        kids = reversed(kids)
+    return (kid for kid in kids if _is_element(kid))
+
+
+def _kids(element) -> list:
+    return list(_element_kids(element))
+
+
+def _first_kid(element):
+    return next(_element_kids(element), None)
 
 
 def _last_kid(element):
-    kids = element.get("/K")
-    if not isinstance(kids, Array):
-        return kids if _is_element(kids) else None
-    for index in range(len(kids) - 1, -1, -1):
-        if _is_element(kids[index]):
-            return kids[index]
-    return None
+    return next(_element_kids(element, last_first=True), None)
 
 
 def _page_of(element, pages: dict) -> int:
