@@ -26,6 +26,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.processes import process_stats  # noqa: E402
 from tests.import_files import PLAN_HEADINGS, xlsx_bytes  # noqa: E402
 
 COUNT_SCRIPT = """
@@ -163,15 +164,7 @@ def writing_for(probe: Probe, seconds: float, once=lambda elapsed, output, pid: 
 
 
 def _children(pid: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended while we looked
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
+    return [child for child, fields in process_stats() if int(fields[1]) == pid]
 
 
 def rendering_for(seconds: float, once=lambda elapsed, output, pid: True):

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from bench.processes import process_stats
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
@@ -432,17 +434,12 @@ def start_gunicorn(
 def session_cpu_seconds(session_id: int) -> float:
     """CPU seconds (user + system) used so far by the live processes of one session: gunicorn
     and its workers, or the task worker (each is started in a session of its own)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # After the ")" that ends the command name: state is field 3, session 6, utime 14.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # it ended meanwhile
-        if int(fields[3]) == session_id:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+    ticks = sum(
+        int(fields[11]) + int(fields[12])
+        for _, fields in process_stats()
+        if int(fields[3]) == session_id
+    )
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def take_bench_lock(print_line):
